@@ -1,0 +1,1 @@
+"""Basalt: a batch and AI-training job scheduler with Volcano semantics."""

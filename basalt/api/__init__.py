@@ -1,0 +1,1 @@
+"""Object model: Kubernetes-shaped objects, quantities and resource vectors."""

@@ -1,0 +1,1 @@
+"""The Redis object store: Kubernetes-shaped objects, CAS writes, change streams, accounting."""

@@ -1,0 +1,180 @@
+"""The object store: get, list, create, update, delete, multi-object commit and watch."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from basalt import errors
+from basalt.api import kinds, meta
+from basalt.store import codec, keys, scripts, txn as txn_mod
+
+Obj = dict[str, Any]
+DEFAULT_STREAM_CAP = 50_000
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Obj]
+    resource_version: int
+    continue_token: str
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str  # ADDED, MODIFIED, DELETED (Kubernetes watch event types)
+    object: Obj
+    resource_version: int
+
+
+def now_iso() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """Kubernetes-shaped objects in Redis; every write is compare-and-set on resourceVersion."""
+
+    def __init__(self, client: aioredis.Redis, *, stream_cap: int = DEFAULT_STREAM_CAP) -> None:
+        self.redis = client
+        self.stream_cap = stream_cap
+        self._txn = client.register_script(scripts.TXN)
+        self._list = client.register_script(scripts.LIST)
+
+    async def current_rv(self) -> int:
+        return int(await self.redis.get(keys.RESOURCE_VERSION) or 0)
+
+    async def get(self, kind: kinds.Kind, namespace: str, name: str) -> Obj | None:
+        data, rv = await self.redis.hmget(keys.obj(kind.plural, _ns(kind, namespace), name), ["json", "rv"])
+        return None if data is None else codec.decode(data, rv)
+
+    async def must_get(self, kind: kinds.Kind, namespace: str, name: str) -> Obj:
+        obj = await self.get(kind, namespace, name)
+        if obj is None:
+            raise errors.NotFound(_not_found(kind, name))
+        return obj
+
+    async def list(self, kind: kinds.Kind, namespace: str = "", *, limit: int = 0,
+                   continue_token: str = "") -> Page:
+        """One page of objects (all when limit is 0) and the resourceVersion to watch from."""
+        low, high = _bounds(_ns(kind, namespace) if namespace else None, continue_token)
+        fetch = limit + 1 if limit else 0
+        raw = await self._list(keys=[keys.RESOURCE_VERSION, keys.index(kind.plural)],
+                               args=[low, high, fetch, keys.obj_prefix(kind.plural)])
+        rv = int(raw[0])
+        rows = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(1, len(raw), 3)]
+        token = ""
+        if limit and len(rows) > limit:
+            rows = rows[:limit]
+            token = rows[-1][0].decode()
+        return Page([codec.decode(data, obj_rv) for _, data, obj_rv in rows], rv, token)
+
+    async def list_all(self, kind: kinds.Kind, namespace: str = "") -> list[Obj]:
+        return (await self.list(kind, namespace)).items
+
+    async def create(self, kind: kinds.Kind, obj: Obj) -> Obj:
+        """Store a new object, filling uid and creationTimestamp; AlreadyExists if the name is taken."""
+        obj = prepare_new(kind, obj)
+        t = txn_mod.Txn()
+        t.put(kind, obj, expect=txn_mod.MUST_NOT_EXIST)
+        await self.commit(t)
+        return obj
+
+    async def update(self, kind: kinds.Kind, obj: Obj, *, old: Obj | None = None) -> Obj:
+        """Replace the object if it still has the resourceVersion it carries; Conflict if not."""
+        expect = meta.resource_version(obj)
+        if expect <= 0:
+            raise errors.BadRequest("metadata.resourceVersion: Required value: must be set for an update")
+        t = txn_mod.Txn()
+        t.put(kind, obj, expect=expect, old=old)
+        await self.commit(t)
+        return obj
+
+    async def delete(self, kind: kinds.Kind, obj: Obj, *, expect: int = txn_mod.ANY_VERSION) -> None:
+        t = txn_mod.Txn()
+        t.delete(kind, obj, expect=expect)
+        await self.commit(t)
+
+    async def commit(self, t: txn_mod.Txn) -> list[int]:
+        """Apply the plan atomically. Sets the new resourceVersion on every written object."""
+        result = await self._txn(keys=t.keys, args=[t.plan(self.stream_cap)])
+        if int(result[0]) != 1:
+            raise _refusal(t, result)
+        rvs = [int(v) for v in result[1:]]
+        for obj, rv in zip(t.objects, rvs):
+            if obj is not None:
+                meta.metadata(obj)["resourceVersion"] = str(rv)
+        return rvs
+
+    async def watch(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
+                    stop_when_idle: bool = False) -> AsyncIterator[Event]:
+        """Every change of ``kind`` after resourceVersion ``since``, in order; Gone if trimmed."""
+        stream = keys.events(kind.plural)
+        last = since
+        while True:
+            await self._check_not_trimmed(kind, last)
+            reply = await self.redis.xread({stream: f"{last}-0"}, count=1000, block=block_ms)
+            await self._check_not_trimmed(kind, last)
+            entries = reply[0][1] if reply else []
+            for entry_id, fields in entries:
+                last = int(entry_id.split(b"-")[0])
+                yield Event(fields[b"type"].decode(), codec.decode(fields[b"json"], last), last)
+            if stop_when_idle and not entries:
+                return
+
+    async def _check_not_trimmed(self, kind: kinds.Kind, since: int) -> None:
+        trimmed = int(await self.redis.get(keys.trimmed(kind.plural)) or 0)
+        if trimmed > since:
+            raise errors.Gone(f"too old resource version: {since} ({trimmed + 1})")
+
+
+def prepare_new(kind: kinds.Kind, obj: Obj) -> Obj:
+    """Fill apiVersion, kind, uid and creationTimestamp as the Kubernetes API server does."""
+    obj = {**obj, "apiVersion": obj.get("apiVersion") or kind.api_version, "kind": kind.kind}
+    md = dict(obj.get("metadata") or {})
+    md.setdefault("uid", str(uuid.uuid4()))
+    md.setdefault("creationTimestamp", now_iso())
+    md.pop("resourceVersion", None)
+    if not kind.namespaced:
+        md.pop("namespace", None)
+    obj["metadata"] = md
+    return obj
+
+
+def _ns(kind: kinds.Kind, namespace: str) -> str:
+    return namespace if kind.namespaced else ""
+
+
+def _bounds(namespace: str | None, continue_token: str) -> tuple[str, str]:
+    low = f"[{namespace}/" if namespace is not None else "-"
+    high = f"({namespace}0" if namespace is not None else "+"  # '0' sorts right after '/'
+    if continue_token:
+        low = f"({continue_token}"
+    return low, high
+
+
+def _not_found(kind: kinds.Kind, name: str) -> str:
+    resource = f"{kind.plural}.{kind.group}" if kind.group else kind.plural
+    return f'{resource} "{name}" not found'
+
+
+def _refusal(t: txn_mod.Txn, result: list[Any]) -> errors.BasaltError:
+    reason = result[1].decode()
+    index = int(result[2]) - 1
+    if reason == "insufficient":
+        lim = t.limits[index]
+        node_key = t.keys[lim["cap"] - 1]
+        return errors.Insufficient(f"insufficient {lim['res']} on {node_key.rsplit(':', 1)[-1]}: "
+                                   f"{int(result[3])} free, {lim['add']} requested")
+    put = t.puts[index]
+    what = put["m"].lstrip("/")
+    if reason == "exists":
+        return errors.AlreadyExists(f'"{what}" already exists')
+    if reason == "notfound":
+        return errors.NotFound(f'"{what}" not found')
+    return errors.Conflict(f'Operation cannot be fulfilled on "{what}": the object has been modified; '
+                           f"please apply your changes to the latest version and try again")

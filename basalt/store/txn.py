@@ -1,0 +1,91 @@
+"""A transaction plan: object writes plus accounting, committed by one Lua script."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from basalt.api import kinds, meta, resources
+from basalt.store import accounting, codec, keys
+
+Obj = dict[str, Any]
+ANY_VERSION = -1
+MUST_NOT_EXIST = 0
+
+
+@dataclass
+class Txn:
+    """Collects writes; ``Store.commit`` applies all of them or none.
+
+    Pod writes carry their own accounting: moving a pod onto a node checks and takes the node's
+    (and queue's) resources, finishing or deleting it gives them back, in the same script.
+    """
+
+    keys: list[str] = field(default_factory=lambda: [keys.RESOURCE_VERSION])
+    puts: list[dict[str, Any]] = field(default_factory=list)
+    limits: list[dict[str, Any]] = field(default_factory=list)
+    incrs: list[dict[str, Any]] = field(default_factory=list)
+    objects: list[Obj | None] = field(default_factory=list)
+
+    def key(self, name: str) -> int:
+        """1-based KEYS index of ``name``, adding it once."""
+        try:
+            return self.keys.index(name) + 1
+        except ValueError:
+            self.keys.append(name)
+            return len(self.keys)
+
+    def put(self, kind: kinds.Kind, obj: Obj, *, expect: int, old: Obj | None = None) -> None:
+        """Write ``obj``; ``expect`` is the resourceVersion it must have now (0: must not exist)."""
+        self._write(kind, obj, expect=expect, delete=False)
+        if kind is kinds.POD:
+            self._account(old, obj)
+
+    def delete(self, kind: kinds.Kind, obj: Obj, *, expect: int = ANY_VERSION) -> None:
+        self._write(kind, obj, expect=expect, delete=True)
+        if kind is kinds.POD:
+            self._account(obj, None)
+
+    def incr(self, key_name: str, fld: str, by: int) -> None:
+        if by:
+            self.incrs.append({"k": self.key(key_name), "f": fld, "by": by})
+
+    def limit(self, used_key: str, cap_key: str, resource: str, add: int) -> None:
+        self.limits.append({"used": self.key(used_key), "cap": self.key(cap_key), "res": resource, "add": add})
+
+    def plan(self, stream_cap: int) -> str:
+        return json.dumps({"puts": self.puts, "limits": self.limits, "incr": self.incrs, "cap": stream_cap})
+
+    def _write(self, kind: kinds.Kind, obj: Obj, *, expect: int, delete: bool) -> None:
+        ns, name = meta.namespace(obj), meta.name(obj)
+        self.puts.append({
+            "k": self.key(keys.obj(kind.plural, ns, name)),
+            "idx": self.key(keys.index(kind.plural)),
+            "ev": self.key(keys.events(kind.plural)),
+            "tr": self.key(keys.trimmed(kind.plural)),
+            "m": keys.member(ns, name),
+            "expect": expect,
+            "json": codec.encode(obj),
+            "del": delete,
+        })
+        self.objects.append(obj)
+
+    def _account(self, old: Obj | None, new: Obj | None) -> None:
+        before, after = accounting.hold(old), accounting.hold(new)
+        if before == after:
+            return
+        if before is not None:
+            self._move(before, -1)
+        if after is not None:
+            for res, amount in after.requests.items():
+                if amount > 0:
+                    self.limit(keys.node_used(after.node), keys.node_allocatable(after.node), res, amount)
+            self._move(after, +1)
+
+    def _move(self, held: accounting.Hold, sign: int) -> None:
+        for res, amount in held.requests.items():
+            self.incr(keys.node_used(held.node), res, sign * amount)
+            if held.queue:
+                self.incr(keys.queue_used(held.queue), res, sign * amount)
+
