@@ -1,0 +1,69 @@
+"""Shared pieces of the object-serving RPCs: decoding requests, list filtering and paging."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from basalt import errors
+from basalt.api import kinds, meta, selectors
+from basalt.store import objects
+from basalt.v1 import common_pb2
+
+Obj = dict[str, Any]
+
+
+def decode_object(text: str) -> Obj:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise errors.BadRequest(f"object_json is not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise errors.BadRequest("object_json must be a JSON object")
+    return obj
+
+
+def place_in_namespace(obj: Obj, namespace: str) -> Obj:
+    """Apply the request's namespace as the Kubernetes API does, refusing a contradicting body."""
+    md = obj.setdefault("metadata", {})
+    if not isinstance(md, dict):
+        raise errors.BadRequest("metadata must be an object")
+    body_ns = md.get("namespace")
+    if namespace and body_ns and body_ns != namespace:
+        raise errors.BadRequest("the namespace of the provided object does not match the namespace sent on the request")
+    md["namespace"] = namespace or body_ns or "default"
+    if not md.get("name") and md.get("generateName"):
+        md["name"] = f"{md['generateName']}{secrets.token_hex(3)[:5]}"
+    if not md.get("name"):
+        raise errors.Invalid("metadata.name: Required value: name or generateName is required",
+                             (errors.Cause("metadata.name", "Required value: name or generateName is required",
+                                           "FieldValueRequired"),))
+    return obj
+
+
+async def list_objects(store: objects.Store, kind: kinds.Kind, opts: common_pb2.ListOptions) -> common_pb2.ListResponse:
+    """LIST with selectors: pages are filled after filtering, so ``limit`` counts matching items."""
+    match_labels = selectors.labels(opts.label_selector)
+    match_fields = selectors.fields(opts.field_selector)
+    items: list[Obj] = []
+    token = opts.continue_token
+    resource_version = 0
+    while True:
+        page = await store.list(kind, opts.namespace, limit=max(opts.limit, 0), continue_token=token)
+        resource_version = resource_version or page.resource_version
+        for obj in page.items:
+            if match_labels(obj) and match_fields(obj):
+                items.append(obj)
+        token = page.continue_token
+        if not token or (opts.limit and len(items) >= opts.limit):
+            break
+    if opts.limit and len(items) > opts.limit:
+        items = items[:opts.limit]
+        token = f"{meta.namespace(items[-1])}/{meta.name(items[-1])}"
+    return common_pb2.ListResponse(items_json=[json.dumps(o) for o in items],
+                                   resource_version=str(resource_version), continue_token=token)
+
+
+def to_response(obj: Obj) -> common_pb2.ObjectResponse:
+    return common_pb2.ObjectResponse(object_json=json.dumps(obj))

@@ -1,0 +1,1 @@
+"""The controller's I/O side: informers feed work queues; reconcilers call the pure core and write."""

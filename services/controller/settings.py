@@ -1,0 +1,21 @@
+"""Controller settings (BASALT_* environment variables)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    """The shared store."""
+    listen: str = "127.0.0.1:7001"
+    """gRPC address for JobService, PodService and NodeService (port 0 picks a free port)."""
+    admission: str = "127.0.0.1:7002"
+    """Address of the admission service; every create and update is reviewed there."""
+    workers: int = 4
+    """Concurrent job reconciles."""
+    resync_seconds: float = 10.0
+    """Every job is reconciled at least this often, as a safety net for missed events."""
+    pod_delete_grace_seconds: float = 30.0
+    """A pod marked for deletion whose agent never confirms is force-removed after this long."""

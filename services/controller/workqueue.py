@@ -1,0 +1,39 @@
+"""A de-duplicating work queue of keys, as client-go's: a key queued twice is processed once, and
+a key being processed when it is queued again is processed again afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+
+
+class WorkQueue:
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[str] = asyncio.Queue()
+        self._pending: set[str] = set()
+        self._active: set[str] = set()
+        self._again: set[str] = set()
+
+    def add(self, key: str) -> None:
+        if key in self._active:
+            self._again.add(key)
+        elif key not in self._pending:
+            self._pending.add(key)
+            self._queue.put_nowait(key)
+
+    def add_after(self, key: str, delay: float) -> None:
+        asyncio.get_running_loop().call_later(delay, self.add, key)
+
+    async def get(self) -> str:
+        key = await self._queue.get()
+        self._pending.discard(key)
+        self._active.add(key)
+        return key
+
+    def done(self, key: str) -> None:
+        self._active.discard(key)
+        if key in self._again:
+            self._again.discard(key)
+            self.add(key)
+
+    def __len__(self) -> int:
+        return self._queue.qsize()

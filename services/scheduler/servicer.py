@@ -1,0 +1,20 @@
+"""SchedulerService.Status: what this instance has done."""
+
+from __future__ import annotations
+
+import grpc
+
+from basalt.v1 import scheduler_pb2, scheduler_pb2_grpc
+from services.scheduler import loop
+
+
+class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
+    def __init__(self, scheduler: loop.SchedulerLoop) -> None:
+        self.scheduler = scheduler
+
+    async def Status(self, request: scheduler_pb2.SchedulerStatusRequest,
+                     ctx: grpc.aio.ServicerContext) -> scheduler_pb2.SchedulerStatus:
+        s = self.scheduler.stats
+        return scheduler_pb2.SchedulerStatus(instance_id=self.scheduler.instance_id, sessions=s.sessions,
+                                             pods_bound=s.pods_bound, commit_conflicts=s.commit_conflicts,
+                                             last_session_seconds=s.last_session_seconds)
