@@ -8,6 +8,7 @@ shutdown sends SIGTERM (services drain), then SIGKILL to whatever is left of eac
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pathlib
 import signal
@@ -85,9 +86,17 @@ class Stack:
             for child in self.children:
                 self._spawn(child, logs)
                 self._wait_healthy(child, timeout)
+            self._write_pids()
         except BaseException:
             self.stop()
             raise
+
+    def _write_pids(self) -> None:
+        """Record every process so tools (and the e2e tests) can check none outlives the stack."""
+        pids = {c.name: c.process.pid for c in self.children if c.process is not None}
+        if self.redis is not None:
+            pids["redis"] = self.redis.process.pid
+        (self.config.data_dir / "pids.json").write_text(json.dumps(pids, indent=2))
 
     def _spawn(self, child: Child, logs: pathlib.Path) -> None:
         env = {**os.environ, **child.env, "PYTHONUNBUFFERED": "1"}

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from basalt.v1 import common_pb2 as basalt_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x62\x61salt/v1/jobs.proto\x12\tbasalt.v1\x1a\x16\x62\x61salt/v1/common.proto\"S\n\x10\x43reateJobRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"A\n\nLogRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ntail_lines\x18\x03 \x01(\x03\"\x1b\n\x0bLogResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x32\xfa\x01\n\nJobService\x12@\n\x06\x43reate\x12\x1b.basalt.v1.CreateJobRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse2\xb6\x01\n\nPodService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x37\n\x06GetLog\x12\x15.basalt.v1.LogRequest\x1a\x16.basalt.v1.LogResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x62\x61salt/v1/jobs.proto\x12\tbasalt.v1\x1a\x16\x62\x61salt/v1/common.proto\"S\n\x10\x43reateJobRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"A\n\nLogRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ntail_lines\x18\x03 \x01(\x03\"\x1b\n\x0bLogResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x32\xfa\x01\n\nJobService\x12@\n\x06\x43reate\x12\x1b.basalt.v1.CreateJobRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse2\xb6\x01\n\nPodService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x37\n\x06GetLog\x12\x15.basalt.v1.LogRequest\x1a\x16.basalt.v1.LogResponse2\x82\x01\n\x0fPodGroupService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,4 +42,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_JOBSERVICE']._serialized_end=491
   _globals['_PODSERVICE']._serialized_start=494
   _globals['_PODSERVICE']._serialized_end=676
+  _globals['_PODGROUPSERVICE']._serialized_start=679
+  _globals['_PODGROUPSERVICE']._serialized_end=809
 # @@protoc_insertion_point(module_scope)

@@ -391,3 +391,121 @@ class PodService:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class PodGroupServiceStub:
+    """PodGroups (scheduling.volcano.sh/v1beta1), read-only: the controller and schedulers write them.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Get = channel.unary_unary(
+                '/basalt.v1.PodGroupService/Get',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.List = channel.unary_unary(
+                '/basalt.v1.PodGroupService/List',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+                _registered_method=True)
+
+
+class PodGroupServiceServicer:
+    """PodGroups (scheduling.volcano.sh/v1beta1), read-only: the controller and schedulers write them.
+    """
+
+    def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_PodGroupServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Get': grpc.unary_unary_rpc_method_handler(
+                    servicer.Get,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'basalt.v1.PodGroupService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('basalt.v1.PodGroupService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class PodGroupService:
+    """PodGroups (scheduling.volcano.sh/v1beta1), read-only: the controller and schedulers write them.
+    """
+
+    @staticmethod
+    def Get(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PodGroupService/Get',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PodGroupService/List',
+            basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

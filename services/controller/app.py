@@ -36,6 +36,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv = rpc_server.Server(settings.listen)
     srv.add(jobs_pb2_grpc.add_JobServiceServicer_to_server, jobs_api.JobServicer(store, side, admission))
     srv.add(jobs_pb2_grpc.add_PodServiceServicer_to_server, jobs_api.PodServicer(store, side))
+    srv.add(jobs_pb2_grpc.add_PodGroupServiceServicer_to_server, jobs_api.PodGroupServicer(store))
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
     await srv.start()
     log.info("controller serving on %s", srv.address)

@@ -94,3 +94,16 @@ class PodServicer(jobs_pb2_grpc.PodServiceServicer):
         if request.tail_lines > 0:
             data = b"".join(data.splitlines(keepends=True)[-request.tail_lines:])
         return jobs_pb2.LogResponse(data=data)
+
+
+class PodGroupServicer(jobs_pb2_grpc.PodGroupServiceServicer):
+    def __init__(self, store: objects.Store) -> None:
+        self.store = store
+
+    @status.unary
+    async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
+        return objects_api.to_response(await self.store.must_get(kinds.PODGROUP, request.namespace, request.name))
+
+    @status.unary
+    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
+        return await objects_api.list_objects(self.store, kinds.PODGROUP, request)

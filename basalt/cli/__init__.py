@@ -1,0 +1,1 @@
+"""The ``basalt`` command: vcctl's verbs over the gateway's REST API, plus ``up`` and ``logs``."""
