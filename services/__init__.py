@@ -1,0 +1,1 @@
+"""Basalt services: each runs with `python -m services.<name>`."""

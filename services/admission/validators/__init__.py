@@ -1,0 +1,1 @@
+"""Validation rules, one module per kind or concept, each returning field causes (never raising)."""

@@ -1,0 +1,1 @@
+"""Unit tests of admission: Volcano's defaulting and validation of Jobs, Queues and PodGroups."""
