@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from basalt import service
 from basalt.rpc import server as rpc_server
@@ -30,7 +31,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
         tasks.spawn(f"informer-{inf.kind.plural}", inf.run(stop))
     await asyncio.gather(*(inf.synced.wait() for inf in reconciler.informers()))
     tasks.spawn("job-workers", reconciler.run(stop))
-    tasks.spawn("resync", service.forever(stop, _resync(reconciler), settings.resync_seconds))
+    tasks.spawn("resync", service.forever(stop, _as_step(reconciler.resync), settings.resync_seconds))
     tasks.spawn("gc", service.forever(stop, collector.run_once, max(1.0, settings.resync_seconds / 2)))
 
     srv = rpc_server.Server(settings.listen)
@@ -52,8 +53,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
         await client.aclose()
 
 
-def _resync(reconciler: jobs.JobReconciler) -> service.Step:
-    async def resync() -> None:
-        for job in reconciler.jobs.items():
-            reconciler.queue.add(f"{job['metadata'].get('namespace', '')}/{job['metadata']['name']}")
-    return resync
+def _as_step(fn: Callable[[], None]) -> service.Step:
+    async def step() -> None:
+        fn()
+    return step

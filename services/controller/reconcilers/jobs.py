@@ -54,9 +54,13 @@ class JobReconciler:
     def _on_job(self, kind: str, job: Obj, old: Obj | None) -> None:
         if kind == "DELETED":
             self.deleted[meta.key(job)] = job
+        elif kind == "MODIFIED" and not events.job_update_needs_sync(old, job):
+            return  # a status-only write (usually our own): re-syncing it could loop forever
         self.queue.add(meta.key(job))
 
     def _on_group(self, kind: str, group: Obj, old: Obj | None) -> None:
+        if kind == "MODIFIED" and not events.podgroup_update_needs_sync(old, group):
+            return
         for ref in meta.metadata(group).get("ownerReferences") or []:
             if ref.get("kind") == kinds.JOB.kind:
                 self.queue.add(f"{meta.namespace(group)}/{ref.get('name')}")
@@ -95,6 +99,12 @@ class JobReconciler:
     def _request(self, job_key: str, request: Request) -> None:
         self.requests[job_key].append(request)
         self.queue.add(job_key)
+
+    def resync(self) -> None:
+        """Queue every job that is still moving; finished and aborted jobs wait for a change."""
+        for job in self.jobs.items():
+            if phases.parse(_phase(job)) not in SETTLED:
+                self.queue.add(meta.key(job))
 
     def request_action(self, job_key: str, action: bus.Action) -> None:
         """Queue a job-wide action (from a Command: suspend, resume, restart...)."""
@@ -159,7 +169,7 @@ class JobReconciler:
         if t.changed:
             updated = {**job, "status": t.status}
             await self.store.update(kinds.JOB, updated)
-            if phases.parse(str((job.get("status") or {}).get("state", {}).get("phase") or "Pending")) != t.phase:
+            if phases.parse(_phase(job)) != t.phase:
                 log.info("job %s: %s", meta.key(job), t.phase)
 
     async def _ensure_podgroup(self, job: Obj, group: Obj | None) -> None:
@@ -195,6 +205,14 @@ class JobReconciler:
         if not self.pods_of.get(key):
             self.pods_of.pop(key, None)
             self.requests.pop(key, None)
+
+
+SETTLED = frozenset({phases.JobPhase.COMPLETED, phases.JobPhase.FAILED, phases.JobPhase.TERMINATED,
+                     phases.JobPhase.ABORTED})
+
+
+def _phase(job: Obj) -> str:
+    return str(((job.get("status") or {}).get("state") or {}).get("phase") or "Pending")
 
 
 def labels_task(pod: Obj) -> str:

@@ -1,0 +1,1 @@
+"""Unit tests of the controller's pure core: builders, phase machine, policies."""
