@@ -45,8 +45,14 @@ def key(obj: Obj) -> str:
     return f"{ns}/{name(obj)}" if ns else name(obj)
 
 
-def owner_uid(obj: Obj) -> str:
+def controller_ref(obj: Obj) -> dict[str, Any] | None:
+    """The owner reference marked ``controller: true`` (Kubernetes' GetControllerOf)."""
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):
-            return str(ref.get("uid") or "")
-    return ""
+            return ref  # type: ignore[no-any-return]
+    return None
+
+
+def owner_uid(obj: Obj) -> str:
+    ref = controller_ref(obj)
+    return str(ref.get("uid") or "") if ref else ""

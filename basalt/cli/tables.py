@@ -97,7 +97,8 @@ def _header(out: _Writer, job: Obj) -> None:
     out.line(0, f"Name:       \t{meta.name(job)}")
     out.line(0, f"Namespace:  \t{meta.namespace(job)}")
     out.line(0, f"Labels:     \t{_go_json(meta.labels(job))}")
-    out.line(0, f"Annotations:\t{_go_json(meta.annotations(job))}")
+    # Not meta.annotations: that name clashes with `from __future__ import annotations` for mypy.
+    out.line(0, f"Annotations:\t{_go_json(metadata.get('annotations') or {})}")
     out.line(0, f"API Version:\t{job.get('apiVersion', '')}")
     out.line(0, f"Kind:       \t{job.get('kind', '')}")
     out.line(0, "Metadata:")

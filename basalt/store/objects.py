@@ -157,9 +157,13 @@ def _bounds(namespace: str | None, continue_token: str) -> tuple[str, str]:
     return low, high
 
 
+def _resource(kind: kinds.Kind) -> str:
+    """``jobs.batch.volcano.sh``, or ``pods`` for the core group, as Kubernetes names resources."""
+    return f"{kind.plural}.{kind.group}" if kind.group else kind.plural
+
+
 def _not_found(kind: kinds.Kind, name: str) -> str:
-    resource = f"{kind.plural}.{kind.group}" if kind.group else kind.plural
-    return f'{resource} "{name}" not found'
+    return f'{_resource(kind)} "{name}" not found'
 
 
 def _refusal(t: txn_mod.Txn, result: list[Any]) -> errors.BasaltError:
@@ -170,11 +174,10 @@ def _refusal(t: txn_mod.Txn, result: list[Any]) -> errors.BasaltError:
         node_key = t.keys[lim["cap"] - 1]
         return errors.Insufficient(f"insufficient {lim['res']} on {node_key.rsplit(':', 1)[-1]}: "
                                    f"{int(result[3])} free, {lim['add']} requested")
-    put = t.puts[index]
-    what = put["m"].lstrip("/")
+    kind, name = t.kinds[index], str(t.puts[index]["m"]).split("/", 1)[1]
     if reason == "exists":
-        return errors.AlreadyExists(f'"{what}" already exists')
+        return errors.AlreadyExists(f'{_resource(kind)} "{name}" already exists')
     if reason == "notfound":
-        return errors.NotFound(f'"{what}" not found')
-    return errors.Conflict(f'Operation cannot be fulfilled on "{what}": the object has been modified; '
-                           f"please apply your changes to the latest version and try again")
+        return errors.NotFound(_not_found(kind, name))
+    return errors.Conflict(f'Operation cannot be fulfilled on {_resource(kind)} "{name}": the object has been '
+                           f"modified; please apply your changes to the latest version and try again")

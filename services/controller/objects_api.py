@@ -43,11 +43,28 @@ def place_in_namespace(obj: Obj, namespace: str) -> Obj:
 
 
 async def list_objects(store: objects.Store, kind: kinds.Kind, opts: common_pb2.ListOptions) -> common_pb2.ListResponse:
-    """LIST with selectors: pages are filled after filtering, so ``limit`` counts matching items."""
+    """LIST with selectors: pages are filled after filtering, so ``limit`` counts matching items.
+
+    ``continue`` must be a token this list issued, ``<namespace>/<name>`` of the last item served
+    (``/<name>`` for cluster-scoped kinds), in the namespace listed. Anything else is refused as
+    the API server refuses it, rather than read as a position: a garbage token would silently
+    give an empty page, and one naming another namespace would start the range outside the
+    namespace listed and serve other namespaces' objects.
+    """
     match_labels = selectors.labels(opts.label_selector)
     match_fields = selectors.fields(opts.field_selector)
     items: list[Obj] = []
     token = opts.continue_token
+    if token:
+        # Where an issued token can point: into the listed namespace, into any namespace when a
+        # namespaced kind is listed across all, and into none for a cluster-scoped kind.
+        namespace = opts.namespace if kind.namespaced else ""
+        token_namespace, slash, token_name = token.partition("/")
+        in_scope = bool(token_namespace) if kind.namespaced and not namespace else token_namespace == namespace
+        if not (slash and token_name and "/" not in token_name and in_scope):
+            expected = f"{namespace or '<namespace>'}/<name>" if kind.namespaced else "/<name>"
+            raise errors.BadRequest(f'invalid continue token: continue key is not valid: expected '
+                                    f'"{expected}" as returned by the previous list, got "{token}"')
     resource_version = 0
     while True:
         page = await store.list(kind, opts.namespace, limit=max(opts.limit, 0), continue_token=token)

@@ -66,9 +66,10 @@ class JobReconciler:
                 self.queue.add(f"{meta.namespace(group)}/{ref.get('name')}")
 
     def _on_pod(self, kind: str, pod: Obj, old: Obj | None) -> None:
-        job_name = meta.labels(pod).get(labels.JOB_NAME)
-        if not job_name:
-            return
+        ref = meta.controller_ref(pod)
+        if ref is None or ref.get("kind") != kinds.JOB.kind:
+            return  # Volcano's addPod: only pods a Job controls are the job controller's business
+        job_name = str(ref.get("name") or "")
         job_key = f"{meta.namespace(pod)}/{job_name}"
         if kind == "DELETED":
             self.pods_of[job_key].discard(meta.key(pod))
