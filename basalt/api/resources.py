@@ -23,6 +23,25 @@ def from_quantities(spec: Mapping[str, Any] | None) -> Resources:
     return {name: quantity.to_milli(value) for name, value in (spec or {}).items()}
 
 
+def is_schedulable(name: str) -> bool:
+    """Whether a resource list key is a resource the scheduler places (Volcano's NewResource).
+
+    A PodGroup's ``minResources`` uses quota keys too (``requests.cpu``, ``limits.memory``,
+    ``count/pods``); those are not node resources and are skipped, as is ``pods`` (a slot count
+    tracked per node). Kept: cpu, memory, ephemeral-storage, hugepages and extended resources
+    (a domain-prefixed name such as ``nvidia.com/gpu``).
+    """
+    if name in (CPU, MEMORY, "ephemeral-storage") or name.startswith("hugepages-"):
+        return True
+    if name.startswith(("count/", "requests.", "limits.")):
+        return False
+    return "/" in name
+
+
+def schedulable(res: Mapping[str, int]) -> Resources:
+    return {name: value for name, value in res.items() if is_schedulable(name)}
+
+
 def to_quantities(res: Mapping[str, int]) -> dict[str, str]:
     """Render milli-units back into a Kubernetes resource list."""
     return {name: quantity.format_milli(name, value) for name, value in sorted(res.items())}

@@ -57,18 +57,22 @@ class SchedulerLoop:
         return decided
 
     async def _commit(self, decided: result_mod.SessionResult, pods: dict[str, Obj], groups: dict[str, Obj]) -> None:
-        for update in decided.podgroup_updates:
-            group = groups.get(f"{update.namespace}/{update.name}")
-            if group is not None:
-                await self._update_podgroup(group, update)
+        """Binds first; a gang whose bind lost a race keeps its old PodGroup status (it would
+        otherwise claim a placement that did not happen) and is re-planned next session."""
+        lost = set()
         for gang in decided.binds:
-            await self._bind(gang, pods)
+            if not await self._bind(gang, pods):
+                lost.add(f"{gang.podgroup_namespace}/{gang.podgroup_name}")
+        for update in decided.podgroup_updates:
+            key = f"{update.namespace}/{update.name}"
+            if key not in lost and key in groups:
+                await self._update_podgroup(groups[key], update)
 
     async def _update_podgroup(self, group: Obj, update: result_mod.PodGroupUpdate) -> None:
         changed = copy.deepcopy(group)
         st = changed.setdefault("status", {})
-        st["phase"] = update.phase
-        st["conditions"] = update.conditions
+        st.update(phase=update.phase, conditions=update.conditions, running=update.running,
+                  succeeded=update.succeeded, failed=update.failed)
         if changed == group:
             return
         try:
@@ -76,7 +80,7 @@ class SchedulerLoop:
         except (errors.Conflict, errors.NotFound):
             self.stats.commit_conflicts += 1  # changed under us; the next session sees the new state
 
-    async def _bind(self, gang: result_mod.GangBind, pods: dict[str, Obj]) -> None:
+    async def _bind(self, gang: result_mod.GangBind, pods: dict[str, Obj]) -> bool:
         plan = txn.Txn()
         for target in gang.pods:
             pod = pods[f"{target.namespace}/{target.name}"]
@@ -87,9 +91,10 @@ class SchedulerLoop:
             self.stats.commit_conflicts += 1
             log.info("gang %s/%s not bound (%s); re-planning next session",
                      gang.podgroup_namespace, gang.podgroup_name, exc.message)
-            return
+            return False
         self.stats.gangs_bound += 1
         self.stats.pods_bound += len(gang.pods)
+        return True
 
 
 def bound(pod: Obj, node: str) -> Obj:

@@ -48,3 +48,11 @@ def test_fit_and_insufficient_name_the_resource() -> None:
     assert resources.fits({"cpu": 2000}, free)
     assert not resources.fits({"nvidia.com/gpu": 1000}, free)
     assert resources.insufficient({"cpu": 3000, "nvidia.com/gpu": 1000, "memory": 10}, free) == ["cpu", "nvidia.com/gpu"]
+
+
+def test_schedulable_drops_quota_keys_like_volcano() -> None:
+    min_resources = {"count/pods": 4000, "cpu": 4000, "memory": 1, "pods": 4000, "requests.cpu": 4000,
+                     "limits.memory": 1, "nvidia.com/gpu": 2000, "requests.nvidia.com/gpu": 2000,
+                     "hugepages-2Mi": 5, "ephemeral-storage": 7}
+    assert resources.schedulable(min_resources) == {"cpu": 4000, "memory": 1, "nvidia.com/gpu": 2000,
+                                                    "hugepages-2Mi": 5, "ephemeral-storage": 7}

@@ -1,0 +1,317 @@
+"""A snapshot of the cluster built from Kubernetes-shaped dicts: the only input of a session.
+
+The snapshot is immutable; each session copies what it mutates, so running two sessions on one
+snapshot gives the same decisions. Node accounting follows the brief: a node's used resources
+are the requests of the pods bound to it that have not finished (phase not Succeeded/Failed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from basalt.api import labels, meta, quantity, resources
+from services.scheduler.framework import dimensions, jobs
+from services.scheduler.framework import nodes as node_matrix
+
+_FINISHED = ("Succeeded", "Failed")
+_POD_STATUS = {
+    "Running": jobs.TaskStatus.RUNNING,
+    "Succeeded": jobs.TaskStatus.SUCCEEDED,
+    "Failed": jobs.TaskStatus.FAILED,
+    "Unknown": jobs.TaskStatus.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class PodRecord:
+    uid: str
+    namespace: str
+    name: str
+    group: str  # "namespace/podgroup" or "" when the pod belongs to no PodGroup
+    role: str
+    node: str
+    status: jobs.TaskStatus
+    requests: Mapping[str, int]
+    priority: int
+    creation: str
+    resource_version: int
+    pod: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class PodGroupRecord:
+    uid: str
+    namespace: str
+    name: str
+    queue: str
+    min_member: int
+    min_resources: Mapping[str, int] | None
+    min_task_member: Mapping[str, int]
+    priority: int
+    phase: str
+    conditions: Sequence[Mapping[str, Any]]
+    counts: tuple[int, int, int]  # status.running, status.succeeded, status.failed as stored
+    creation: str
+    resource_version: int
+
+
+@dataclass(frozen=True)
+class QueueRecord:
+    name: str
+    weight: int
+    capability: Mapping[str, int] | None
+    guarantee: Mapping[str, int]
+    state: str
+    priority: int
+    creation: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    dims: dimensions.Dimensions
+    node_specs: tuple[node_matrix.NodeSpec, ...]
+    allocatable: jobs.Vector
+    used: jobs.Vector
+    releasing: jobs.Vector
+    pod_counts: jobs.Vector
+    max_pods: jobs.Vector
+    pods: tuple[PodRecord, ...]
+    podgroups: tuple[PodGroupRecord, ...]
+    queues: tuple[QueueRecord, ...]
+    priority_classes: Mapping[str, int] = field(default_factory=dict)
+
+    def node_matrix(self) -> node_matrix.NodeMatrix:
+        """A fresh, mutable copy of the node accounting for one session."""
+        return node_matrix.NodeMatrix(
+            self.dims,
+            self.node_specs,
+            self.allocatable.copy(),
+            self.used.copy(),
+            self.releasing.copy(),
+            self.pod_counts.copy(),
+            self.max_pods.copy(),
+        )
+
+
+def build_snapshot(
+    nodes: Iterable[meta.Obj],
+    pods: Iterable[meta.Obj],
+    podgroups: Iterable[meta.Obj],
+    queues: Iterable[meta.Obj],
+    priority_classes: Iterable[meta.Obj] = (),
+) -> Snapshot:
+    node_objs = sorted((n for n in nodes if _node_ready(n)), key=meta.name)
+    node_alloc = [_allocatable(n) for n in node_objs]
+    classes = _priority_classes(priority_classes)
+    pod_records = tuple(sorted(filter(None, (_pod_record(p, classes) for p in pods)), key=lambda r: r.uid))
+    names = {r for a in node_alloc for r in a} | {r for p in pod_records for r in p.requests}
+    dims = dimensions.Dimensions(names)
+    allocatable = np.array([dims.vector(a) for a in node_alloc], dtype=np.int64).reshape(-1, len(dims))
+    used, releasing, counts = _node_usage(dims, [meta.name(n) for n in node_objs], pod_records)
+    return Snapshot(
+        dims=dims,
+        node_specs=tuple(_node_spec(n) for n in node_objs),
+        allocatable=allocatable,
+        used=used,
+        releasing=releasing,
+        pod_counts=counts,
+        max_pods=np.array([_max_pods(a) for a in node_alloc], dtype=np.int64),
+        pods=pod_records,
+        podgroups=tuple(sorted((_podgroup_record(g, classes) for g in podgroups), key=lambda r: r.uid)),
+        queues=tuple(sorted((_queue_record(q) for q in queues), key=lambda r: r.name)),
+        priority_classes=classes.values,
+    )
+
+
+@dataclass(frozen=True)
+class _Classes:
+    values: Mapping[str, int]
+    default: int
+
+    def lookup(self, name: str) -> int:
+        return self.values.get(name, self.default) if name else self.default
+
+
+def _priority_classes(objs: Iterable[meta.Obj]) -> _Classes:
+    values: dict[str, int] = {}
+    default = 0
+    for obj in objs:
+        values[meta.name(obj)] = int(obj.get("value") or 0)
+        if obj.get("globalDefault"):
+            default = int(obj.get("value") or 0)
+    return _Classes(values, default)
+
+
+def _node_ready(node: meta.Obj) -> bool:
+    # Volcano leaves NotReady nodes out of the session; a node without conditions is trusted.
+    for condition in (node.get("status") or {}).get("conditions") or []:
+        if condition.get("type") == "Ready":
+            return bool(condition.get("status") == "True")
+    return True
+
+
+def _annotations(obj: meta.Obj) -> dict[str, str]:
+    # Not meta.annotations: that name collides with ``from __future__ import annotations`` in
+    # basalt/api/meta.py, which mypy then refuses to call.
+    found = (obj.get("metadata") or {}).get("annotations") or {}
+    return {str(k): str(v) for k, v in found.items()}
+
+
+def _allocatable(node: meta.Obj) -> dict[str, int]:
+    status = node.get("status") or {}
+    spec = status.get("allocatable") or status.get("capacity") or {}
+    return _quantities(spec) or {}
+
+
+def _max_pods(allocatable: Mapping[str, int]) -> int:
+    pods = allocatable.get(resources.PODS)
+    return node_matrix.UNLIMITED_PODS if pods is None else pods // 1000
+
+
+def _node_spec(node: meta.Obj) -> node_matrix.NodeSpec:
+    spec = node.get("spec") or {}
+    return node_matrix.NodeSpec(
+        name=meta.name(node),
+        labels=dict(meta.labels(node)),
+        taints=tuple(spec.get("taints") or ()),
+        unschedulable=bool(spec.get("unschedulable")),
+    )
+
+
+def _node_usage(
+    dims: dimensions.Dimensions, names: list[str], pods: Sequence[PodRecord]
+) -> tuple[jobs.Vector, jobs.Vector, jobs.Vector]:
+    index = {name: i for i, name in enumerate(names)}
+    used = np.zeros((len(names), len(dims)), dtype=np.int64)
+    releasing = np.zeros_like(used)
+    counts = np.zeros(len(names), dtype=np.int64)
+    for pod in pods:
+        i = index.get(pod.node)
+        if i is None or pod.status in jobs.COMPLETED:
+            continue
+        vector = dims.vector(pod.requests)
+        used[i] += vector
+        counts[i] += 1
+        if pod.status is jobs.TaskStatus.RELEASING:
+            releasing[i] += vector
+    return used, releasing, counts
+
+
+def _pod_record(pod: meta.Obj, classes: _Classes) -> PodRecord | None:
+    spec = pod.get("spec") or {}
+    node = str(spec.get("nodeName") or "")
+    requests = _requests(pod)
+    if requests is None:
+        return None  # admission refuses these; one bad object must not stop every session
+    phase = str((pod.get("status") or {}).get("phase") or "Pending")
+    deleting = bool(meta.metadata(pod).get("deletionTimestamp"))
+    if deleting and not node:
+        return None  # never placed and going away: not pending work, holds nothing
+    if deleting and phase not in _FINISHED:
+        status = jobs.TaskStatus.RELEASING
+    elif node and phase == "Pending":
+        status = jobs.TaskStatus.BOUND
+    elif phase == "Pending":
+        status = jobs.TaskStatus.PENDING
+    else:
+        status = _POD_STATUS.get(phase, jobs.TaskStatus.UNKNOWN)
+    group = _annotations(pod).get(labels.GROUP_NAME, "")
+    priority = spec.get("priority")
+    return PodRecord(
+        uid=meta.key(pod),
+        namespace=meta.namespace(pod),
+        name=meta.name(pod),
+        group=f"{meta.namespace(pod)}/{group}" if group else "",
+        role=_annotations(pod).get(labels.TASK_SPEC, "") or meta.labels(pod).get(labels.TASK_SPEC, ""),
+        node=node,
+        status=status,
+        requests=requests,
+        priority=int(priority) if priority is not None else classes.lookup(str(spec.get("priorityClassName") or "")),
+        creation=str(meta.metadata(pod).get("creationTimestamp") or ""),
+        resource_version=meta.resource_version(pod),
+        pod=pod,
+    )
+
+
+def _podgroup_record(group: meta.Obj, classes: _Classes) -> PodGroupRecord:
+    spec = group.get("spec") or {}
+    status = group.get("status") or {}
+    min_resources = spec.get("minResources")
+    return PodGroupRecord(
+        uid=meta.key(group),
+        namespace=meta.namespace(group),
+        name=meta.name(group),
+        queue=str(spec.get("queue") or "default"),
+        min_member=int(spec.get("minMember") or 0),
+        min_resources=_schedulable(_quantities(min_resources)),
+        min_task_member={str(k): int(v) for k, v in (spec.get("minTaskMember") or {}).items()},
+        priority=classes.lookup(str(spec.get("priorityClassName") or "")),
+        phase=str(status.get("phase") or "Pending"),
+        conditions=tuple(status.get("conditions") or ()),
+        counts=(int(status.get("running") or 0), int(status.get("succeeded") or 0), int(status.get("failed") or 0)),
+        creation=str(meta.metadata(group).get("creationTimestamp") or ""),
+        resource_version=meta.resource_version(group),
+    )
+
+
+def _queue_record(queue: meta.Obj) -> QueueRecord:
+    spec = queue.get("spec") or {}
+    capability = spec.get("capability")
+    return QueueRecord(
+        name=meta.name(queue),
+        weight=int(spec.get("weight") or 1),
+        capability=_schedulable(_quantities(capability)),
+        guarantee=_schedulable(_quantities((spec.get("guarantee") or {}).get("resource"))) or {},
+        state=str((queue.get("status") or {}).get("state") or "Open"),
+        priority=int(spec.get("priority") or 0),
+        creation=str(meta.metadata(queue).get("creationTimestamp") or ""),
+    )
+
+
+# Exact quantity parsing is slow (fractions), and nodes of one pool and pods of one job repeat
+# the same resource stanzas, so results are memoised by the stanza's JSON. The memo only caches
+# a pure function; it is bounded by clearing it when it grows big.
+_MEMO: dict[str, dict[str, int] | None] = {}
+_MEMO_MAX = 65_536
+
+
+def _memoised(kind: str, stanza: Any, parse: Callable[[], dict[str, int]]) -> dict[str, int] | None:
+    try:
+        key = kind + json.dumps(stanza, sort_keys=True)
+    except (TypeError, ValueError):
+        key = ""
+    if key in _MEMO:
+        found = _MEMO[key]
+        return dict(found) if found is not None else None
+    try:
+        value: dict[str, int] | None = parse()
+    except (quantity.QuantityError, TypeError, ValueError, AttributeError):
+        value = None  # admission refuses these; one bad object must not stop every session
+    if key:
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[key] = dict(value) if value is not None else None
+    return value
+
+
+def _requests(pod: meta.Obj) -> dict[str, int] | None:
+    spec = pod.get("spec") or {}
+    stanzas = [[c.get("resources") for c in spec.get(k) or []] for k in ("containers", "initContainers")]
+    return _memoised("pod", stanzas, lambda: resources.pod_requests(pod))
+
+
+def _quantities(spec: Any) -> dict[str, int] | None:
+    """A resource list in milli-units, None when absent or unreadable."""
+    if not spec or not isinstance(spec, Mapping):
+        return None
+    return _memoised("list", spec, lambda: resources.from_quantities(spec))
+
+
+def _schedulable(res: dict[str, int] | None) -> dict[str, int] | None:
+    # Quota keys (requests.cpu, count/pods) and pod counts are not placement dimensions.
+    return resources.schedulable(res) if res is not None else None

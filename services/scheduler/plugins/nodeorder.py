@@ -1,0 +1,113 @@
+"""nodeorder: Kubernetes-style node scores, weighted by the policy (Volcano's plugins/nodeorder).
+
+Implemented: leastrequested (default weight 1), mostrequested (0), balancedresource (1),
+nodeaffinity (2: preferred node-affinity terms) and tainttoleration (3: fewer untolerated
+PreferNoSchedule taints). The pod-affinity, image-locality and topology-spread weights are
+accepted for compatibility but do not score yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+import json
+
+from services.scheduler.framework import arguments, jobs, nodes, session
+from services.scheduler.plugins import predicates, scoring
+
+NAME = "nodeorder"
+LEAST_REQUESTED = "leastrequested.weight"
+MOST_REQUESTED = "mostrequested.weight"
+BALANCED = "balancedresource.weight"
+NODE_AFFINITY = "nodeaffinity.weight"
+TAINT_TOLERATION = "tainttoleration.weight"
+ARGUMENTS = frozenset(
+    {
+        LEAST_REQUESTED,
+        MOST_REQUESTED,
+        BALANCED,
+        NODE_AFFINITY,
+        TAINT_TOLERATION,
+        "podaffinity.weight",
+        "imagelocality.weight",
+        "podtopologyspread.weight",
+        "selectorspread.weight",
+    }
+)
+
+Scorer = Callable[[scoring.Load], scoring.Floats]
+CPU_MEMORY = [0, 1]  # the node matrix's first two columns
+
+
+class NodeOrder:
+    name = NAME
+
+    def __init__(self, args: Mapping[str, Any]) -> None:
+        self.weighted: list[tuple[int, Scorer]] = [
+            (w, fn)
+            for w, fn in (
+                (arguments.get_int(args, LEAST_REQUESTED, 1), scoring.least_allocated),
+                (arguments.get_int(args, MOST_REQUESTED, 0), scoring.most_allocated),
+                (arguments.get_int(args, BALANCED, 1), scoring.balanced_allocation),
+            )
+            if w
+        ]
+        self.affinity_weight = arguments.get_int(args, NODE_AFFINITY, 2)
+        self.taint_weight = arguments.get_int(args, TAINT_TOLERATION, 3)
+        # Per distinct pod scheduling spec: (preferred-affinity weight sum, untolerated
+        # PreferNoSchedule taint count) for every node; both depend only on spec and node.
+        self._static: dict[str, tuple[scoring.Floats, scoring.Floats]] = {}
+
+    def on_session_open(self, ssn: session.Session) -> None:
+        if self.weighted or self.affinity_weight or self.taint_weight:
+            ssn.hooks.add("node_order", NAME, self._score)
+
+    def _score(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Indices) -> nodes.Scores:
+        # Least/most requested look at cpu and memory; balanced also at GPUs the task asks for.
+        load = scoring.Load.of(task, matrix, rows, CPU_MEMORY)
+        extra = [c for c in range(2, len(task.vector)) if task.vector[c] > 0]
+        balanced = scoring.Load.of(task, matrix, rows, CPU_MEMORY + extra) if extra else load
+        total = np.zeros(len(rows), dtype=np.float64)
+        for weight, fn in self.weighted:
+            total += weight * fn(balanced if fn is scoring.balanced_allocation else load)
+        if self.affinity_weight or self.taint_weight:
+            affinity, taints = self._static_scores(task, matrix)
+            # Most pods prefer nothing and most nodes carry no soft taints: skip the all-zero case.
+            if affinity.any():
+                total += self.affinity_weight * scoring.normalize(affinity[rows], reverse=False)
+            if taints.any():
+                total += self.taint_weight * scoring.normalize(taints[rows], reverse=True)
+            else:
+                total += self.taint_weight * scoring.MAX_NODE_SCORE
+        return total
+
+    def _static_scores(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> tuple[scoring.Floats, scoring.Floats]:
+        spec = task.pod.get("spec") or {}
+        affinity = ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
+            "preferredDuringSchedulingIgnoredDuringExecution"
+        ) or []
+        tolerations = spec.get("tolerations") or []
+        key = json.dumps([affinity, tolerations], sort_keys=True)
+        if key not in self._static:
+            self._static[key] = (
+                np.array([_preferred_weight(n, affinity) for n in matrix.specs], dtype=np.float64),
+                np.array([_untolerated_soft_taints(n, tolerations) for n in matrix.specs], dtype=np.float64),
+            )
+        return self._static[key]
+
+    def on_session_close(self, ssn: session.Session) -> None:
+        self._static.clear()
+
+
+def _preferred_weight(spec: nodes.NodeSpec, terms: list[dict[str, Any]]) -> int:
+    return sum(int(t.get("weight") or 0) for t in terms if predicates.term_matches(spec, t.get("preference") or {}))
+
+
+def _untolerated_soft_taints(spec: nodes.NodeSpec, tolerations: list[dict[str, Any]]) -> int:
+    soft = [t for t in spec.taints if t.get("effect") == "PreferNoSchedule"]
+    # Kubernetes only counts tolerations that apply to PreferNoSchedule (or to every effect).
+    relevant = [t for t in tolerations if not t.get("effect") or t.get("effect") == "PreferNoSchedule"]
+    return sum(1 for taint in soft if not predicates.tolerates(relevant, taint))
