@@ -56,6 +56,36 @@ class JobServiceStub:
                 request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
                 response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
                 _registered_method=True)
+        self.Update = channel.unary_unary(
+                '/basalt.v1.JobService/Update',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.UpdateRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.JobService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+                _registered_method=True)
+        self.Suspend = channel.unary_unary(
+                '/basalt.v1.JobService/Suspend',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Resume = channel.unary_unary(
+                '/basalt.v1.JobService/Resume',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Restart = channel.unary_unary(
+                '/basalt.v1.JobService/Restart',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Explain = channel.unary_unary(
+                '/basalt.v1.JobService/Explain',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.ExplainResponse.FromString,
+                _registered_method=True)
 
 
 class JobServiceServicer:
@@ -88,6 +118,47 @@ class JobServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Update(self, request, context):
+        """Replaces the job if object_json carries the current resourceVersion (ABORTED on conflict).
+        Admission allows only minAvailable, tasks[*].replicas/minAvailable and priorityClassName to change.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Watch(self, request, context):
+        """Changes since resource_version (empty: the current state first, as ADDED events).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Suspend(self, request, context):
+        """vcctl job suspend / resume / restart: each issues a bus.volcano.sh Command for the job.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Resume(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Restart(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Explain(self, request, context):
+        """Why the job is not (fully) placed, and where it stands in its queue.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_JobServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -110,6 +181,36 @@ def add_JobServiceServicer_to_server(servicer, server):
                     servicer.Delete,
                     request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
                     response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Update': grpc.unary_unary_rpc_method_handler(
+                    servicer.Update,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.UpdateRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
+            ),
+            'Suspend': grpc.unary_unary_rpc_method_handler(
+                    servicer.Suspend,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Resume': grpc.unary_unary_rpc_method_handler(
+                    servicer.Resume,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Restart': grpc.unary_unary_rpc_method_handler(
+                    servicer.Restart,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Explain': grpc.unary_unary_rpc_method_handler(
+                    servicer.Explain,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.ExplainResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -221,6 +322,620 @@ class JobService:
             '/basalt.v1.JobService/Delete',
             basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
             basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Update(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.JobService/Update',
+            basalt_dot_v1_dot_jobs__pb2.UpdateRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.JobService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Suspend(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.JobService/Suspend',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Resume(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.JobService/Resume',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Restart(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.JobService/Restart',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Explain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.JobService/Explain',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.ExplainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class QueueServiceStub:
+    """Volcano Queues (scheduling.volcano.sh/v1beta1), cluster-scoped.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Create = channel.unary_unary(
+                '/basalt.v1.QueueService/Create',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Get = channel.unary_unary(
+                '/basalt.v1.QueueService/Get',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.List = channel.unary_unary(
+                '/basalt.v1.QueueService/List',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+                _registered_method=True)
+        self.Update = channel.unary_unary(
+                '/basalt.v1.QueueService/Update',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.UpdateRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Delete = channel.unary_unary(
+                '/basalt.v1.QueueService/Delete',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.QueueService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+                _registered_method=True)
+        self.Operate = channel.unary_unary(
+                '/basalt.v1.QueueService/Operate',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.OperateQueueRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+
+
+class QueueServiceServicer:
+    """Volcano Queues (scheduling.volcano.sh/v1beta1), cluster-scoped.
+    """
+
+    def Create(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Update(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Delete(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Watch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Operate(self, request, context):
+        """vcctl queue operate -a open|close: issues an OpenQueue/CloseQueue Command.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_QueueServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Create': grpc.unary_unary_rpc_method_handler(
+                    servicer.Create,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Get': grpc.unary_unary_rpc_method_handler(
+                    servicer.Get,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+            'Update': grpc.unary_unary_rpc_method_handler(
+                    servicer.Update,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.UpdateRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Delete': grpc.unary_unary_rpc_method_handler(
+                    servicer.Delete,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
+            ),
+            'Operate': grpc.unary_unary_rpc_method_handler(
+                    servicer.Operate,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.OperateQueueRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'basalt.v1.QueueService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('basalt.v1.QueueService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class QueueService:
+    """Volcano Queues (scheduling.volcano.sh/v1beta1), cluster-scoped.
+    """
+
+    @staticmethod
+    def Create(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.QueueService/Create',
+            basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Get(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.QueueService/Get',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.QueueService/List',
+            basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Update(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.QueueService/Update',
+            basalt_dot_v1_dot_jobs__pb2.UpdateRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Delete(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.QueueService/Delete',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.QueueService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Operate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.QueueService/Operate',
+            basalt_dot_v1_dot_jobs__pb2.OperateQueueRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class CommandServiceStub:
+    """bus.volcano.sh/v1alpha1 Commands: executed at most once by the controller, then deleted.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Create = channel.unary_unary(
+                '/basalt.v1.CommandService/Create',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.List = channel.unary_unary(
+                '/basalt.v1.CommandService/List',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+                _registered_method=True)
+
+
+class CommandServiceServicer:
+    """bus.volcano.sh/v1alpha1 Commands: executed at most once by the controller, then deleted.
+    """
+
+    def Create(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_CommandServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Create': grpc.unary_unary_rpc_method_handler(
+                    servicer.Create,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'basalt.v1.CommandService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('basalt.v1.CommandService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class CommandService:
+    """bus.volcano.sh/v1alpha1 Commands: executed at most once by the controller, then deleted.
+    """
+
+    @staticmethod
+    def Create(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.CommandService/Create',
+            basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.CommandService/List',
+            basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
             options,
             channel_credentials,
             insecure,

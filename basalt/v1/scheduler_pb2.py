@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x62\x61salt/v1/scheduler.proto\x12\tbasalt.v1\"\x18\n\x16SchedulerStatusRequest\"\x84\x01\n\x0fSchedulerStatus\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x10\n\x08sessions\x18\x02 \x01(\x03\x12\x12\n\npods_bound\x18\x03 \x01(\x03\x12\x18\n\x10\x63ommit_conflicts\x18\x04 \x01(\x03\x12\x1c\n\x14last_session_seconds\x18\x05 \x01(\x01\x32[\n\x10SchedulerService\x12G\n\x06Status\x12!.basalt.v1.SchedulerStatusRequest\x1a\x1a.basalt.v1.SchedulerStatusb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x62\x61salt/v1/scheduler.proto\x12\tbasalt.v1\"\x18\n\x16SchedulerStatusRequest\"\xde\x01\n\x0fSchedulerStatus\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x10\n\x08sessions\x18\x02 \x01(\x03\x12\x12\n\npods_bound\x18\x03 \x01(\x03\x12\x18\n\x10\x63ommit_conflicts\x18\x04 \x01(\x03\x12\x1c\n\x14last_session_seconds\x18\x05 \x01(\x01\x12\x0f\n\x07members\x18\x06 \x03(\t\x12\x17\n\x0fowned_podgroups\x18\x07 \x01(\x03\x12\x0f\n\x07\x63ommits\x18\x08 \x01(\x03\x12\x1d\n\x15last_takeover_seconds\x18\t \x01(\x01\x32[\n\x10SchedulerService\x12G\n\x06Status\x12!.basalt.v1.SchedulerStatusRequest\x1a\x1a.basalt.v1.SchedulerStatusb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,7 +34,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SCHEDULERSTATUSREQUEST']._serialized_start=40
   _globals['_SCHEDULERSTATUSREQUEST']._serialized_end=64
   _globals['_SCHEDULERSTATUS']._serialized_start=67
-  _globals['_SCHEDULERSTATUS']._serialized_end=199
-  _globals['_SCHEDULERSERVICE']._serialized_start=201
-  _globals['_SCHEDULERSERVICE']._serialized_end=292
+  _globals['_SCHEDULERSTATUS']._serialized_end=289
+  _globals['_SCHEDULERSERVICE']._serialized_start=291
+  _globals['_SCHEDULERSERVICE']._serialized_end=382
 # @@protoc_insertion_point(module_scope)
