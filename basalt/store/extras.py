@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import redis.asyncio as aioredis
+from redis import typing as redis_typing
 
 from basalt.store import keys
 
@@ -24,6 +26,10 @@ return n
 """
 
 
+# The store's clients keep raw bytes replies (no decode_responses); redis-py types every reply as
+# ``bytes | str``, so the reads below cast to bytes.
+
+
 class Extras:
     def __init__(self, client: aioredis.Redis) -> None:
         self.redis = client
@@ -34,11 +40,13 @@ class Extras:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(key)
             if allocatable:
-                pipe.hset(key, mapping=dict(allocatable))
+                # Typed copy: redis-py's mapping parameter is keyed by its whole field union.
+                fields: dict[redis_typing.FieldT, redis_typing.EncodableT] = {res: n for res, n in allocatable.items()}
+                pipe.hset(key, mapping=fields)
             await pipe.execute()
 
     async def node_used(self, node: str) -> dict[str, int]:
-        raw = await self.redis.hgetall(keys.node_used(node))
+        raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.node_used(node)))
         return {k.decode(): int(v) for k, v in raw.items()}
 
     async def append_log(self, namespace: str, name: str, uid: str, data: bytes,
@@ -46,7 +54,7 @@ class Extras:
         await self._append(keys=[keys.pod_log(namespace, name, uid)], args=[data, LOG_CAP_BYTES, ttl_seconds])
 
     async def read_log(self, namespace: str, name: str, uid: str) -> bytes:
-        return bytes(await self.redis.get(keys.pod_log(namespace, name, uid)) or b"")
+        return bytes(cast(bytes | None, await self.redis.get(keys.pod_log(namespace, name, uid))) or b"")
 
     async def delete_log(self, namespace: str, name: str, uid: str) -> None:
         await self.redis.delete(keys.pod_log(namespace, name, uid))
@@ -56,7 +64,7 @@ class Extras:
         rkey = keys.idempotency(scope, key)
         if await self.redis.set(rkey, value, nx=True, ex=IDEMPOTENCY_TTL_SECONDS):
             return None
-        earlier = await self.redis.get(rkey)
+        earlier = cast(bytes | None, await self.redis.get(rkey))
         return earlier.decode() if earlier is not None else None
 
     async def release_idempotency(self, scope: str, key: str) -> None:
@@ -72,5 +80,9 @@ async def live_members(client: aioredis.Redis, group: str) -> dict[str, str]:
     """The members of ``group`` whose lease has not expired, with their values."""
     prefix = keys.lease(group, "")
     names = [raw async for raw in client.scan_iter(match=keys.lease_pattern(group), count=1000)]
-    values = await client.mget(names) if names else []
+    values = cast(list[bytes | None], await client.mget(names)) if names else []
     return {raw.decode()[len(prefix):]: value.decode() for raw, value in zip(names, values) if value is not None}
+
+
+async def drop_lease(client: aioredis.Redis, group: str, member_id: str) -> None:
+    await client.delete(keys.lease(group, member_id))
