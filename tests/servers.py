@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 
 @contextlib.asynccontextmanager
-async def running(serve: Callable[..., Awaitable[None]], settings: Any, timeout: float = 20.0) -> AsyncIterator[str]:
+async def running(serve: Callable[..., Coroutine[Any, Any, None]], settings: Any, timeout: float = 20.0) -> AsyncIterator[str]:
     """Start ``serve(settings)``; yield its bound gRPC address once ready; stop and drain after."""
-    ready, stop, bound = asyncio.Event(), asyncio.Event(), []
+    ready, stop = asyncio.Event(), asyncio.Event()
+    bound: list[str] = []
     task = asyncio.create_task(serve(settings, ready=ready, stop=stop, bound=bound))
     waiter = asyncio.create_task(ready.wait())
     done, _ = await asyncio.wait({task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)

@@ -28,11 +28,11 @@ def uid(obj: Obj) -> str:
 
 
 def labels(obj: Obj) -> dict[str, str]:
-    return (obj.get("metadata") or {}).get("labels") or {}  # type: ignore[no-any-return]
+    return (obj.get("metadata") or {}).get("labels") or {}
 
 
-def annotations(obj: Obj) -> dict[str, str]:
-    return (obj.get("metadata") or {}).get("annotations") or {}  # type: ignore[no-any-return]
+def annotations_of(obj: Obj) -> dict[str, str]:
+    return (obj.get("metadata") or {}).get("annotations") or {}
 
 
 def resource_version(obj: Obj) -> int:

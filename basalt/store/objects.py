@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import redis.asyncio as aioredis
 
@@ -49,8 +50,10 @@ class Store:
         return int(await self.redis.get(keys.RESOURCE_VERSION) or 0)
 
     async def get(self, kind: kinds.Kind, namespace: str, name: str) -> Obj | None:
-        data, rv = await self.redis.hmget(keys.obj(kind.plural, _ns(kind, namespace), name), ["json", "rv"])
-        return None if data is None else codec.decode(data, rv)
+        reply = await self.redis.hmget(keys.obj(kind.plural, _ns(kind, namespace), name), ["json", "rv"])
+        data, rv = cast(builtins.list[bytes | None], reply)  # raw bytes replies: no decode_responses
+        # The commit script writes "json" and "rv" together, so an object that exists has both.
+        return None if data is None else codec.decode(data, cast(bytes, rv))
 
     async def must_get(self, kind: kinds.Kind, namespace: str, name: str) -> Obj:
         obj = await self.get(kind, namespace, name)
@@ -73,7 +76,7 @@ class Store:
             token = rows[-1][0].decode()
         return Page([codec.decode(data, obj_rv) for _, data, obj_rv in rows], rv, token)
 
-    async def list_all(self, kind: kinds.Kind, namespace: str = "") -> list[Obj]:
+    async def list_all(self, kind: kinds.Kind, namespace: str = "") -> builtins.list[Obj]:
         return (await self.list(kind, namespace)).items
 
     async def create(self, kind: kinds.Kind, obj: Obj) -> Obj:
@@ -99,7 +102,7 @@ class Store:
         t.delete(kind, obj, expect=expect)
         await self.commit(t)
 
-    async def commit(self, t: txn_mod.Txn) -> list[int]:
+    async def commit(self, t: txn_mod.Txn) -> builtins.list[int]:
         """Apply the plan atomically. Sets the new resourceVersion on every written object."""
         result = await self._txn(keys=t.keys, args=[t.plan(self.stream_cap)])
         if int(result[0]) != 1:
@@ -119,7 +122,7 @@ class Store:
             await self._check_not_trimmed(kind, last)
             reply = await self.redis.xread({stream: f"{last}-0"}, count=1000, block=block_ms)
             await self._check_not_trimmed(kind, last)
-            entries = reply[0][1] if reply else []
+            entries = _stream_entries(reply)
             for entry_id, fields in entries:
                 last = int(entry_id.split(b"-")[0])
                 yield Event(fields[b"type"].decode(), codec.decode(fields[b"json"], last), last)
@@ -174,10 +177,20 @@ def _refusal(t: txn_mod.Txn, result: list[Any]) -> errors.BasaltError:
         node_key = t.keys[lim["cap"] - 1]
         return errors.Insufficient(f"insufficient {lim['res']} on {node_key.rsplit(':', 1)[-1]}: "
                                    f"{int(result[3])} free, {lim['add']} requested")
-    kind, name = t.kinds[index], str(t.puts[index]["m"]).split("/", 1)[1]
+    kind, name = t.put_kinds[index], str(t.puts[index]["m"]).split("/", 1)[1]
     if reason == "exists":
         return errors.AlreadyExists(f'{_resource(kind)} "{name}" already exists')
     if reason == "notfound":
         return errors.NotFound(_not_found(kind, name))
     return errors.Conflict(f'Operation cannot be fulfilled on {_resource(kind)} "{name}": the object has been '
                            f"modified; please apply your changes to the latest version and try again")
+
+
+# One stream's entries from a RESP2 XREAD reply ``[[stream, [(id, {field: value}), ...]]]``; the
+# store's clients keep raw bytes replies (no decode_responses), which redis-py's types cannot express.
+_StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
+
+
+def _stream_entries(reply: object) -> _StreamEntries:
+    streams = cast(list[tuple[bytes, _StreamEntries]], reply)  # each [stream, entries] pair
+    return streams[0][1] if streams else []

@@ -27,7 +27,7 @@ class Txn:
     limits: list[dict[str, Any]] = field(default_factory=list)
     incrs: list[dict[str, Any]] = field(default_factory=list)
     objects: list[Obj | None] = field(default_factory=list)
-    kinds: list[kinds.Kind] = field(default_factory=list)  # the kind of each put, for error messages
+    put_kinds: list[kinds.Kind] = field(default_factory=list)  # the kind of each put, for error messages
 
     def key(self, name: str) -> int:
         """1-based KEYS index of ``name``, adding it once."""
@@ -71,7 +71,7 @@ class Txn:
             "del": delete,
         })
         self.objects.append(obj)
-        self.kinds.append(kind)
+        self.put_kinds.append(kind)
 
     def _account(self, old: Obj | None, new: Obj | None) -> None:
         before, after = accounting.hold(old), accounting.hold(new)

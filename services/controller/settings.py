@@ -19,3 +19,5 @@ class Settings:
     """Every job is reconciled at least this often, as a safety net for missed events."""
     pod_delete_grace_seconds: float = 30.0
     """A pod marked for deletion whose agent never confirms is force-removed after this long."""
+    instance_id: str = ""
+    """This instance's name among the active-active controllers; defaults to controller-<host>-<pid>."""

@@ -21,7 +21,8 @@ class UpProcess:
     output: list[str] = field(default_factory=list)
 
     def pids(self) -> dict[str, int]:
-        return json.loads((self.data_dir / "pids.json").read_text())
+        pids: dict[str, int] = json.loads((self.data_dir / "pids.json").read_text())
+        return pids
 
     def stop(self, timeout: float = 60.0) -> int:
         if self.process.poll() is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+from typing import Any
 
 import aiohttp
 import pytest
@@ -17,15 +18,16 @@ JOBS = "/apis/batch.volcano.sh/v1alpha1/namespaces/default/jobs"
 PODS = "/api/v1/namespaces/default/pods"
 
 
-def job_doc(name: str) -> dict:
-    doc = yaml.safe_load(EXAMPLE.read_text())
+def job_doc(name: str) -> dict[str, Any]:
+    doc: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
     doc["metadata"]["name"] = name
     return doc
 
 
-async def get_json(session: aiohttp.ClientSession, url: str) -> tuple[int, dict]:
+async def get_json(session: aiohttp.ClientSession, url: str) -> tuple[int, dict[str, Any]]:
     async with session.get(url) as reply:
-        return reply.status, await reply.json()
+        body: dict[str, Any] = await reply.json()
+        return reply.status, body
 
 
 async def phase_of(session: aiohttp.ClientSession, base: str, name: str) -> str:
@@ -66,7 +68,7 @@ async def test_job_bigger_than_the_cluster_stays_pending_with_nothing_bound(stac
         async with session.post(f"{stack.url}{JOBS}", json=doc) as reply:
             assert reply.status == 201, await reply.text()
 
-        async def explained() -> list:
+        async def explained() -> list[dict[str, Any]]:
             _, groups = await get_json(session, f"{stack.url}/apis/scheduling.volcano.sh/v1beta1/namespaces/default/podgroups")
             for group in groups.get("items", []):
                 if group["metadata"]["name"].startswith("too-big-"):

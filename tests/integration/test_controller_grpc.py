@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from typing import Any
 
 import grpc
 import pytest
@@ -20,16 +21,17 @@ from tests import servers
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "gang-job.yaml"
 
 
-def example_job(name: str = "gang-demo") -> dict:
-    job = yaml.safe_load(EXAMPLE.read_text())
+def example_job(name: str = "gang-demo") -> dict[str, Any]:
+    job: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text())
     job["metadata"]["name"] = name
     return job
 
 
-async def create(stub: jobs_pb2_grpc.JobServiceStub, job: dict, key: str = "") -> dict:
+async def create(stub: jobs_pb2_grpc.JobServiceStub, job: dict[str, Any], key: str = "") -> dict[str, Any]:
     reply = await stub.Create(jobs_pb2.CreateJobRequest(namespace="default", object_json=json.dumps(job),
                                                         idempotency_key=key))
-    return json.loads(reply.object_json)
+    created: dict[str, Any] = json.loads(reply.object_json)
+    return created
 
 
 async def test_create_defaults_and_creates_podgroup(controller_target: str, store: objects.Store) -> None:
@@ -42,7 +44,7 @@ async def test_create_defaults_and_creates_podgroup(controller_target: str, stor
         fetched = json.loads((await stub.Get(common_pb2.ObjectKey(namespace="default", name="gang-demo"))).object_json)
         assert fetched["metadata"]["uid"] == created["metadata"]["uid"]
 
-        async def podgroup() -> list:
+        async def podgroup() -> list[dict[str, Any]]:
             return await store.list_all(kinds.PODGROUP, "default")
 
         groups = await servers.eventually(podgroup)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from basalt import redis_server
 from basalt.api import kinds
 from basalt.rpc import server as rpc_server
 from basalt.store import objects
@@ -18,15 +20,15 @@ from services.scheduler.settings import Settings as SchedulerSettings
 from tests import servers
 
 
-def node(name: str, cpu: str = "4") -> dict:
+def node(name: str, cpu: str = "4") -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": {"kubernetes.io/hostname": name}},
             "status": {"allocatable": {"cpu": cpu, "memory": "8Gi", "pods": "110"},
                        "capacity": {"cpu": cpu, "memory": "8Gi", "pods": "110"},
                        "conditions": [{"type": "Ready", "status": "True"}]}}
 
 
-def bare_pod(name: str, node_name: str = "") -> dict:
-    spec: dict = {"containers": [{"name": "c", "command": ["true"], "resources": {"requests": {"cpu": "1"}}}]}
+def bare_pod(name: str, node_name: str = "") -> dict[str, Any]:
+    spec: dict[str, Any] = {"containers": [{"name": "c", "command": ["true"], "resources": {"requests": {"cpu": "1"}}}]}
     if node_name:
         spec["nodeName"] = node_name
     return {"metadata": {"name": name, "namespace": "default"}, "spec": spec, "status": {"phase": "Pending"}}
@@ -41,8 +43,9 @@ async def test_every_server_reports_serving_health(controller_target: str, admis
 
 async def test_admission_review_defaults_and_refuses(admission_target: str, store: objects.Store) -> None:
     await store.create(kinds.QUEUE, {"metadata": {"name": "default"}, "spec": {"weight": 1}, "status": {"state": "Open"}})
-    job = {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
-           "spec": {"tasks": [{"replicas": 2, "template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}}]}}
+    job: dict[str, Any] = {
+        "apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
+        "spec": {"tasks": [{"replicas": 2, "template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}}]}}
     async with rpc_server.channel(admission_target) as ch:
         stub = admission_pb2_grpc.AdmissionServiceStub(ch)
         ok = await stub.Review(admission_pb2.ReviewRequest(operation="CREATE", object_json=json.dumps(job)))
@@ -84,7 +87,8 @@ async def test_node_service_register_assign_report_and_log(controller_target: st
     assert (await store.must_get(kinds.POD, "default", "p1"))["status"]["phase"] == "Succeeded"
 
 
-async def test_scheduler_binds_a_gang_and_reports_status(controller_target: str, redis_proc, store: objects.Store) -> None:
+async def test_scheduler_binds_a_gang_and_reports_status(controller_target: str, redis_proc: redis_server.RedisServer,
+                                                          store: objects.Store) -> None:
     async with rpc_server.channel(controller_target) as ch:
         await nodes_pb2_grpc.NodeServiceStub(ch).Register(
             nodes_pb2.RegisterRequest(agent_id="a1", nodes_json=[json.dumps(node("n1", cpu="2"))]))
@@ -95,7 +99,7 @@ async def test_scheduler_binds_a_gang_and_reports_status(controller_target: str,
             jobs_pb2.CreateJobRequest(namespace="default", object_json=json.dumps(job)))
     settings = SchedulerSettings(redis_url=redis_proc.url, listen="127.0.0.1:0", period_seconds=0.1)
     async with servers.running(scheduler_app.serve, settings) as target:
-        async def bound() -> list:
+        async def bound() -> list[dict[str, Any]]:
             pods = await store.list_all(kinds.POD, "default")
             return [p for p in pods if p["spec"].get("nodeName") == "n1"] if len(pods) == 2 else []
 

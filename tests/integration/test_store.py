@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from typing import Any, cast
 
 import pytest
+import redis.asyncio as aioredis
 
 from basalt import errors
 from basalt.api import kinds
 from basalt.store import keys, objects, txn
 
 
-def pod(name: str, *, node: str = "", cpu: str = "1", ns: str = "default") -> dict:
-    spec: dict = {"containers": [{"name": "c", "resources": {"requests": {"cpu": cpu}}}]}
+def pod(name: str, *, node: str = "", cpu: str = "1", ns: str = "default") -> dict[str, Any]:
+    spec: dict[str, Any] = {"containers": [{"name": "c", "resources": {"requests": {"cpu": cpu}}}]}
     if node:
         spec["nodeName"] = node
     return {"metadata": {"name": name, "namespace": ns, "labels": {"volcano.sh/queue-name": "q"}},
             "spec": spec, "status": {"phase": "Pending"}}
+
+
+async def used_cpu(client: aioredis.Redis, used_key: str) -> int:
+    """The "cpu" field of a used-resources hash (raw bytes replies: the client sets no decode)."""
+    return int(cast(bytes, await client.hget(used_key, "cpu")))
 
 
 async def test_create_assigns_identity_and_version(store: objects.Store) -> None:
@@ -71,7 +78,7 @@ async def test_watch_resumes_from_resource_version(store: objects.Store) -> None
     assert seen == [("ADDED", "b"), ("MODIFIED", "b"), ("DELETED", "b")]
 
 
-async def test_watch_too_old_is_gone(redis_client) -> None:
+async def test_watch_too_old_is_gone(redis_client: aioredis.Redis) -> None:
     small = objects.Store(redis_client, stream_cap=3)
     for i in range(6):
         await small.create(kinds.POD, pod(f"p{i}"))
@@ -94,11 +101,11 @@ async def test_watch_delivers_live_changes(store: objects.Store) -> None:
     assert event.type == "ADDED" and event.object["metadata"]["name"] == "live"
 
 
-async def test_bind_checks_and_moves_node_accounting(store: objects.Store, redis_client) -> None:
+async def test_bind_checks_and_moves_node_accounting(store: objects.Store, redis_client: aioredis.Redis) -> None:
     await redis_client.hset(keys.node_allocatable("n1"), mapping={"cpu": 2000, "pods": 10_000})
     a, b, c = [await store.create(kinds.POD, pod(n)) for n in ("a", "b", "c")]
 
-    def bind(p: dict) -> dict:
+    def bind(p: dict[str, Any]) -> dict[str, Any]:
         bound = copy.deepcopy(p)
         bound["spec"]["nodeName"] = "n1"
         return bound
@@ -107,8 +114,8 @@ async def test_bind_checks_and_moves_node_accounting(store: objects.Store, redis
     for p in (a, b):
         gang.put(kinds.POD, bind(p), expect=int(p["metadata"]["resourceVersion"]), old=p)
     await store.commit(gang)
-    assert int(await redis_client.hget(keys.node_used("n1"), "cpu")) == 2000
-    assert int(await redis_client.hget(keys.queue_used("q"), "cpu")) == 2000
+    assert await used_cpu(redis_client, keys.node_used("n1")) == 2000
+    assert await used_cpu(redis_client, keys.queue_used("q")) == 2000
 
     third = txn.Txn()
     third.put(kinds.POD, bind(c), expect=int(c["metadata"]["resourceVersion"]), old=c)
@@ -122,7 +129,7 @@ async def test_bind_checks_and_moves_node_accounting(store: objects.Store, redis
     release.put(kinds.POD, done, expect=int(done["metadata"]["resourceVersion"]),
                 old=await store.must_get(kinds.POD, "default", "a"))
     await store.commit(release)
-    assert int(await redis_client.hget(keys.node_used("n1"), "cpu")) == 1000
+    assert await used_cpu(redis_client, keys.node_used("n1")) == 1000
 
 
 async def test_gang_commit_is_all_or_nothing_on_stale_member(store: objects.Store) -> None:

@@ -11,7 +11,7 @@ from basalt import ring
 KEYS = [f"ns-{i % 37}/job-{i}" for i in range(20_000)]
 
 
-def shares(r: ring.Ring) -> Counter[str]:
+def shares(r: ring.Ring) -> Counter[str | None]:
     return Counter(r.owner(k) for k in KEYS)
 
 

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from basalt import errors
 from basalt.api import selectors
 
 
-def obj(labels: dict[str, str], phase: str = "Running", name: str = "a") -> dict:
+def obj(labels: dict[str, str], phase: str = "Running", name: str = "a") -> dict[str, Any]:
     return {"metadata": {"name": name, "namespace": "ns", "labels": labels}, "status": {"phase": phase}}
 
 
