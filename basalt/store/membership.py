@@ -7,6 +7,7 @@ renewing, its lease expires after ``ttl`` and the others take over its share at 
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -16,30 +17,64 @@ from basalt import ring
 from basalt.store import extras
 
 
+@dataclass(frozen=True)
+class Lease:
+    renewed: float  # wall-clock time of the member's last renewal
+    address: str
+
+
+def parse_lease(value: str) -> Lease:
+    try:
+        data = json.loads(value)
+        return Lease(float(data.get("renewed") or 0.0), str(data.get("address") or ""))
+    except (ValueError, AttributeError):
+        return Lease(0.0, "")
+
+
+async def live(client: aioredis.Redis, group: str) -> dict[str, Lease]:
+    """The live members of ``group`` with their lease values (for ``basalt status`` too)."""
+    return {m: parse_lease(v) for m, v in (await extras.live_members(client, group)).items()}
+
+
 @dataclass
 class Membership:
     client: aioredis.Redis
     group: str          # "scheduler" or "controller"
     member_id: str
     ttl_seconds: float = 5.0
+    address: str = ""  # where this instance serves gRPC, so tools (basalt status) can find it
     vnodes: int = ring.DEFAULT_VNODES
     view: ring.Ring = field(default_factory=lambda: ring.Ring(()))
+    last_seen: dict[str, Lease] = field(default_factory=dict)  # departed members' final leases
     changed_at: float = 0.0  # monotonic time the live set last changed, as seen here
     lost: tuple[str, ...] = ()  # members that left at the last change
+    leases: dict[str, Lease] = field(default_factory=dict)  # live members' last lease values
 
     async def heartbeat(self) -> None:
-        await extras.touch_lease(self.client, self.group, self.member_id, self.ttl_seconds, str(time.time()))
+        value = json.dumps({"renewed": time.time(), "address": self.address})
+        await extras.touch_lease(self.client, self.group, self.member_id, self.ttl_seconds, value)
 
     async def refresh(self) -> ring.Ring:
         """Renew our lease and rebuild the ring from the live leases."""
         await self.heartbeat()
-        live = set(await extras.live_members(self.client, self.group)) | {self.member_id}
-        fresh = ring.Ring(live, self.vnodes)
+        previous = self.leases
+        self.leases = await live(self.client, self.group)
+        members = set(self.leases) | {self.member_id}
+        for gone in set(previous) - members:
+            self.last_seen[gone] = previous[gone]
+        for back in members & set(self.last_seen):
+            del self.last_seen[back]
+        fresh = ring.Ring(members, self.vnodes)
         if fresh != self.view:
-            self.lost = tuple(sorted(set(self.view.members) - live))
+            self.lost = tuple(sorted(set(self.view.members) - members))
             self.view = fresh
             self.changed_at = time.monotonic()
         return self.view
+
+    def lease_expiry(self, member: str) -> float | None:
+        """Wall-clock time a departed member's lease ran out (its last renewal + ttl), if seen."""
+        lease = self.last_seen.get(member)
+        return lease.renewed + self.ttl_seconds if lease and lease.renewed else None
 
     def owns(self, key: str) -> bool:
         return self.view.owns(self.member_id, key)
