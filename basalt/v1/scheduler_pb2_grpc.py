@@ -98,3 +98,124 @@ class SchedulerService:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class ClusterServiceStub:
+    """The whole cluster at a glance (basalt status): instances of each active-active service, nodes.
+    Served by the controller, which reads the membership leases from the shared store.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Status = channel.unary_unary(
+                '/basalt.v1.ClusterService/Status',
+                request_serializer=basalt_dot_v1_dot_scheduler__pb2.ClusterStatusRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_scheduler__pb2.ClusterStatus.FromString,
+                _registered_method=True)
+        self.ListNodes = channel.unary_unary(
+                '/basalt.v1.ClusterService/ListNodes',
+                request_serializer=basalt_dot_v1_dot_scheduler__pb2.ListNodesRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_scheduler__pb2.ListNodesResponse.FromString,
+                _registered_method=True)
+
+
+class ClusterServiceServicer:
+    """The whole cluster at a glance (basalt status): instances of each active-active service, nodes.
+    Served by the controller, which reads the membership leases from the shared store.
+    """
+
+    def Status(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListNodes(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_ClusterServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Status': grpc.unary_unary_rpc_method_handler(
+                    servicer.Status,
+                    request_deserializer=basalt_dot_v1_dot_scheduler__pb2.ClusterStatusRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_scheduler__pb2.ClusterStatus.SerializeToString,
+            ),
+            'ListNodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListNodes,
+                    request_deserializer=basalt_dot_v1_dot_scheduler__pb2.ListNodesRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_scheduler__pb2.ListNodesResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'basalt.v1.ClusterService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('basalt.v1.ClusterService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class ClusterService:
+    """The whole cluster at a glance (basalt status): instances of each active-active service, nodes.
+    Served by the controller, which reads the membership leases from the shared store.
+    """
+
+    @staticmethod
+    def Status(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.ClusterService/Status',
+            basalt_dot_v1_dot_scheduler__pb2.ClusterStatusRequest.SerializeToString,
+            basalt_dot_v1_dot_scheduler__pb2.ClusterStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListNodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.ClusterService/ListNodes',
+            basalt_dot_v1_dot_scheduler__pb2.ListNodesRequest.SerializeToString,
+            basalt_dot_v1_dot_scheduler__pb2.ListNodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

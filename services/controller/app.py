@@ -9,8 +9,8 @@ from collections.abc import Callable
 from basalt import service
 from basalt.rpc import server as rpc_server
 from basalt.store import connection, extras, objects
-from basalt.v1 import jobs_pb2_grpc, nodes_pb2_grpc
-from services.controller import admission_client, jobs_api, nodes_api
+from basalt.v1 import jobs_pb2_grpc, nodes_pb2_grpc, scheduler_pb2_grpc
+from services.controller import admission_client, cluster_api, jobs_api, nodes_api
 from services.controller.reconcilers import gc, jobs, queues
 from services.controller.settings import Settings
 
@@ -39,6 +39,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv.add(jobs_pb2_grpc.add_PodServiceServicer_to_server, jobs_api.PodServicer(store, side))
     srv.add(jobs_pb2_grpc.add_PodGroupServiceServicer_to_server, jobs_api.PodGroupServicer(store))
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
+    srv.add(scheduler_pb2_grpc.add_ClusterServiceServicer_to_server, cluster_api.ClusterServicer(store))
     await srv.start()
     log.info("controller serving on %s", srv.address)
     if bound is not None:

@@ -7,12 +7,14 @@ import json
 from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from basalt import redis_server
+from basalt import redis_server
 from basalt.api import kinds
 from basalt.rpc import server as rpc_server
-from basalt.store import objects
+from basalt.store import membership, objects
 from basalt.v1 import admission_pb2, admission_pb2_grpc, common_pb2, jobs_pb2, jobs_pb2_grpc, nodes_pb2, nodes_pb2_grpc
 from basalt.v1 import scheduler_pb2, scheduler_pb2_grpc
 from services.scheduler import app as scheduler_app
@@ -107,3 +109,23 @@ async def test_scheduler_binds_a_gang_and_reports_status(controller_target: str,
         async with rpc_server.channel(target) as ch:
             status = await scheduler_pb2_grpc.SchedulerServiceStub(ch).Status(scheduler_pb2.SchedulerStatusRequest())
     assert status.pods_bound == 2 and status.sessions >= 1
+
+
+async def test_cluster_status_lists_live_instances_and_asks_schedulers(
+        controller_target: str, redis_proc: redis_server.RedisServer, redis_client: aioredis.Redis) -> None:
+    settings = SchedulerSettings(redis_url=redis_proc.url, listen="127.0.0.1:0", period_seconds=0.2)
+    async with servers.running(scheduler_app.serve, settings) as sched_addr:
+        await membership.Membership(redis_client, "scheduler", "s-test", ttl_seconds=30, address=sched_addr).refresh()
+        await membership.Membership(redis_client, "scheduler", "s-gone", ttl_seconds=30, address="").refresh()
+        async with rpc_server.channel(controller_target) as ch:
+            await nodes_pb2_grpc.NodeServiceStub(ch).Register(
+                nodes_pb2.RegisterRequest(agent_id="a1", nodes_json=[json.dumps(node("n1"))]))
+            cluster = scheduler_pb2_grpc.ClusterServiceStub(ch)
+            status = await cluster.Status(scheduler_pb2.ClusterStatusRequest())
+            listed = await cluster.ListNodes(scheduler_pb2.ListNodesRequest(label_selector="kubernetes.io/hostname=n1"))
+    by_id = {s.id: s for s in status.schedulers}
+    assert {"s-test", "s-gone"} <= set(by_id)
+    assert by_id["s-test"].address == sched_addr and by_id["s-test"].HasField("scheduler")
+    assert not by_id["s-gone"].HasField("scheduler")
+    assert (status.nodes, status.ready_nodes) == (1, 1)
+    assert [json.loads(n)["metadata"]["name"] for n in listed.items_json] == ["n1"]
