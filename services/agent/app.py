@@ -36,7 +36,7 @@ class Agent:
         self.registered = asyncio.Event()
 
     async def register(self) -> None:
-        self.node_names = await self.link.register(nodes.node_objects(self.settings, _now()))
+        self.node_names = await self.link.register(await nodes.presented(self.settings, self.pods.runtime, _now()))
         self.registered.set()
         log.info("registered nodes %s as agent %s", ",".join(self.node_names), self.settings.agent_id)
 

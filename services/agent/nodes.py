@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from basalt.api import meta
 from services.agent import settings as agent_settings
 
 HOSTNAME_LABEL = "kubernetes.io/hostname"
 AGENT_LABEL = "basalt.io/agent"
+
+
+@runtime_checkable
+class NodeSource(Protocol):
+    """A runtime whose nodes exist elsewhere (a real cluster's) rather than in the settings."""
+
+    async def nodes(self, now: str) -> list[meta.Obj]:
+        """The Node objects to register, as of ``now``."""
+        ...
+
+
+async def presented(settings: agent_settings.Settings, runtime: object, now: str) -> list[meta.Obj]:
+    """The nodes to register: the runtime's own when it has some, else the configured ones."""
+    if isinstance(runtime, NodeSource):
+        return await runtime.nodes(now)
+    return node_objects(settings, now)
 
 
 def node_objects(settings: agent_settings.Settings, now: str) -> list[meta.Obj]:

@@ -11,7 +11,7 @@ import tempfile
 from basalt import config
 from basalt.api import quantity, resources
 
-RUNTIMES = ("process", "fake")
+RUNTIMES = ("process", "fake", "kubernetes")
 DEFAULT_PODS = "110"  # the kubelet's default --max-pods
 
 # Kubernetes qualified names: an optional DNS-subdomain prefix, then a name of up to 63 characters.
@@ -37,7 +37,8 @@ class Settings:
     """Where the agent's own gRPC server (health only) listens; port 0 picks a free one."""
 
     runtime: str = "process"
-    """How pods run: ``process`` (local subprocesses) or ``fake`` (simulated, for scale tests)."""
+    """How pods run: ``process`` (local subprocesses), ``fake`` (simulated, for scale tests) or
+    ``kubernetes`` (as pods of a real cluster, whose nodes the agent presents; see ``k8s_*``)."""
 
     nodes: int = 1
     """How many nodes this agent presents (``<node_prefix>-0`` ... ``-<nodes-1>``)."""
@@ -60,11 +61,34 @@ class Settings:
     node_labels: str = ""
     """Extra labels on every node, as ``key=value`` pairs separated by commas."""
 
+    k8s_kubeconfig: str = ""
+    """Runtime ``kubernetes``: the kubeconfig file of the cluster; empty for the in-cluster service account."""
+
+    k8s_context: str = ""
+    """Runtime ``kubernetes``: the kubeconfig context to use; empty for its current context."""
+
+    k8s_namespace: str = "basalt-pods"
+    """Runtime ``kubernetes``: the namespace (which must exist) where Basalt's pods run, whatever their
+    Basalt namespace."""
+
+    k8s_node_selector: str = ""
+    """Runtime ``kubernetes``: a label selector picking the cluster's nodes this agent presents
+    (e.g. ``basalt.io/pool=gpu``); empty for every node. The other settings about nodes are unused."""
+
+    k8s_keep_finished: bool = False
+    """Runtime ``kubernetes``: keep finished Kubernetes pods (for ``kubectl``); by default they are deleted
+    once their status and log have reached Basalt."""
+
+    k8s_keep_pods_on_exit: bool = False
+    """Runtime ``kubernetes``: leave the pods running when the agent stops, to be adopted by the next agent
+    when the controller assigns them again; by default they are deleted, like a node agent's pods."""
+
     def __post_init__(self) -> None:
         _check(self.runtime in RUNTIMES, "runtime", self.runtime, f"must be one of {', '.join(RUNTIMES)}")
         _check(self.nodes >= 1, "nodes", str(self.nodes), "must be at least 1")
         _check(self.heartbeat_seconds > 0, "heartbeat_seconds", str(self.heartbeat_seconds), "must be positive")
         _check(bool(self.node_prefix), "node_prefix", self.node_prefix, "must not be empty")
+        _check(bool(self.k8s_namespace), "k8s_namespace", self.k8s_namespace, "must not be empty")
         self.capacity()
         self.labels()
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from basalt.api import meta
 from services.agent import environment
-from services.agent.runtimes import base
+from services.agent.runtimes import base, podfiles
 
 LOG_FILE = "basalt.log"
 READ_SIZE = 64 * 1024
@@ -113,7 +113,8 @@ class ProcessPod:
                                  logfile)
         try:
             proc = await asyncio.create_subprocess_exec(
-                *argv, cwd=self.pod_dir, env=environment.process_env(self.host, defined),
+                *argv, cwd=self.pod_dir,
+                env=podfiles.local_names(self.pod, environment.process_env(self.host, defined)),
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True)
         except OSError as exc:
@@ -162,11 +163,17 @@ class ProcessRuntime:
         uid = meta.uid(pod)
         pod_dir = self.pod_dir(pod)
         pod_dir.mkdir(parents=True, exist_ok=True)
+        podfiles.write(pod, pod_dir)
         running = ProcessPod(pod, node, pod_dir, sink, self.host)
         running.task = asyncio.create_task(running.run(), name=f"agent-pod-{meta.key(pod)}")
         running.task.add_done_callback(lambda _: self._pods.pop(uid, None))
         self._pods[uid] = running
         return running
+
+    def refresh(self, pod: base.Pod) -> None:
+        """A running pod re-sent with new plugin files (its job was scaled): rewrite them."""
+        if meta.uid(pod) in self._pods:
+            podfiles.write(pod, self.pod_dir(pod))
 
     async def kill(self, uid: str) -> None:
         running = self._pods.get(uid)
