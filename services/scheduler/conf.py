@@ -74,6 +74,10 @@ tiers:
 """
 
 
+# Plugins that implement enableHierarchy: true.
+HIERARCHICAL = ("drf",)
+
+
 class ConfError(ValueError):
     """A scheduler policy that cannot be used; the message names the offending entry."""
 
@@ -85,6 +89,8 @@ class PluginOption:
     # Hook points switched off; every point is enabled unless its switch says false (Volcano's
     # ApplyPluginConfDefaults sets every nil switch to true).
     disabled: frozenset[str] = frozenset()
+    # enableHierarchy is the one switch that is off unless set (Volcano's HierarchyEnabled).
+    hierarchy: bool = False
 
     def enabled(self, point: str) -> bool:
         return point not in self.disabled
@@ -169,6 +175,7 @@ def _parse_plugin(path: str, value: Any) -> PluginOption:
     if spec is None:
         raise ConfError(f"{path}: unknown plugin {name!r}; known plugins: {', '.join(sorted(registry.PLUGINS))}")
     disabled: set[str] = set()
+    hierarchy = False
     for key, switch in value.items():
         if key in ("name", "arguments"):
             continue
@@ -176,9 +183,13 @@ def _parse_plugin(path: str, value: Any) -> PluginOption:
             raise ConfError(f"{path} ({name}): unknown field {key!r}")
         if not isinstance(switch, bool):
             raise ConfError(f"{path} ({name}): {key} must be true or false")
-        if key == "enableHierarchy" and switch:
-            # Hierarchical drf is not ported yet; refusing beats silently scheduling differently.
-            raise ConfError(f"{path} ({name}): enableHierarchy is not supported")
+        if key == "enableHierarchy":
+            if switch and name not in HIERARCHICAL:
+                # Hierarchical capacity/proportion are not ported; refusing beats silently
+                # scheduling differently.
+                raise ConfError(f"{path} ({name}): enableHierarchy is only supported by {', '.join(HIERARCHICAL)}")
+            hierarchy = switch
+            continue
         if not switch:
             disabled.add(SWITCHES[key])
     arguments = value.get("arguments") or {}
@@ -187,7 +198,12 @@ def _parse_plugin(path: str, value: Any) -> PluginOption:
     for argument in arguments:
         if not spec.accepts(str(argument)):
             raise ConfError(f"{path}: unknown argument {argument!r} for plugin {name!r}")
-    return PluginOption(name=name, arguments={str(k): v for k, v in arguments.items()}, disabled=frozenset(disabled))
+    return PluginOption(
+        name=name,
+        arguments={str(k): v for k, v in arguments.items()},
+        disabled=frozenset(disabled),
+        hierarchy=hierarchy,
+    )
 
 
 def _parse_configuration(value: Any) -> Configuration:

@@ -6,6 +6,7 @@ from services.scheduler.framework.result import (
     PendingReason,
     PodBind,
     PodGroupUpdate,
+    Reservation,
     SessionResult,
 )
 from services.scheduler.framework.runner import run_session
@@ -19,6 +20,7 @@ __all__ = [
     "PendingReason",
     "PodBind",
     "PodGroupUpdate",
+    "Reservation",
     "Session",
     "SessionResult",
     "Snapshot",

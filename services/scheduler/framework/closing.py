@@ -103,7 +103,19 @@ def build_result(ssn: session.Session) -> result.SessionResult:
         podgroup_updates=[u for job in ssn.jobs.values() if (u := _update(ssn, job)) is not None],
         reasons={job.uid: r for job in ssn.jobs.values() if (r := _reason(ssn, job)) is not None},
         evictions=list(ssn.evictions),
+        reservations=_reservations(ssn),
     )
+
+
+def _reservations(ssn: session.Session) -> list[result.Reservation]:
+    out = []
+    for uid, plan in sorted(ssn.holds.plans.items()):
+        job = ssn.jobs[uid]
+        if job.ready_task_num() >= job.min_member:
+            continue  # placed by an action after the reservation action: the hold is over
+        names = tuple(ssn.nodes.names[row] for row in plan.nodes)
+        out.append(result.Reservation(job.namespace, job.name, names, job.resource_version))
+    return out
 
 
 def withdraw_partial_gangs(ssn: session.Session) -> None:

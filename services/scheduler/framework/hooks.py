@@ -8,7 +8,9 @@ plugins in order, skipping plugins whose switch for that point is off. The combi
 - job pipelined, job enqueueable: votes. A Reject anywhere refuses; a tier with a Permit decides
   (later tiers are not asked); if nobody votes the answer is yes;
 - node scores: summed over every plugin of every tier;
-- victims (preemptable, reclaimable): voters of the first tier with a voter intersect their lists.
+- victims (preemptable, reclaimable): voters of the first tier with a voter intersect their lists
+  (a voter's "none" is final: see HookSet._victims);
+- preemptive (may this queue reclaim for these tasks?): all must agree.
 """
 
 from __future__ import annotations
@@ -126,6 +128,9 @@ class HookSet:
             out.extend(fn(task, matrix))
         return out
 
+    def preemptive(self, queue: QueueInfo, tasks: list[jobs.TaskInfo]) -> bool:
+        return all(fn(queue, tasks) for fn in self._all("preemptive", "preemptive"))
+
     # Any one is enough.
     def overused(self, queue: QueueInfo) -> bool:
         return any(fn(queue) for fn in self._all("overused", "overused"))
@@ -165,7 +170,14 @@ class HookSet:
                 if not chosen:
                     victims = []
                     break
-                victims = list(chosen) if victims is None else [v for v in victims if v in chosen]
+                if victims is None:
+                    victims = list(chosen)
+                else:
+                    kept = {id(c) for c in chosen}
+                    victims = [v for v in victims if id(v) in kept]
+            # Unlike Volcano (whose nil slice lets the next tier decide after a voter said
+            # "none"), a tier that voted decides, even for no victims: otherwise a later tier
+            # (proportion, drf) could take a task gang refused, breaking a gang below minMember.
             if victims is not None:
                 return victims
         return []

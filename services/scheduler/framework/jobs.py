@@ -54,6 +54,7 @@ class TaskInfo:
     pod: Mapping[str, Any]
     status: TaskStatus = TaskStatus.PENDING
     node: str = ""
+    preemptable: bool = True  # volcano.sh/preemptable; false: never a victim of preempt/reclaim
     best_effort: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,6 +76,7 @@ class JobInfo:
     resource_version: int
     conditions: list[dict[str, Any]]
     task_min_available: dict[str, int] = field(default_factory=dict)
+    sla_waiting_seconds: float | None = None  # the PodGroup's sla-waiting-time annotation
     tasks: dict[str, TaskInfo] = field(default_factory=dict)
     by_status: dict[TaskStatus, dict[str, TaskInfo]] = field(default_factory=dict)
     # Why each task could not be placed this session (task uid -> aggregated fit errors).

@@ -2,7 +2,8 @@
 
 Shared by allocate and backfill (Volcano's PredicateNodes + PrioritizeNodes + SelectBestNode).
 Each node fails with its first reason only, checked in Volcano's order: resources first (the
-allocate action's own check, against future idle), then the plugins' predicates in tier order.
+allocate action's own check, against future idle), then nodes held for another waiting gang
+(node_holds), then the plugins' predicates in tier order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.scheduler.framework import fit_errors, jobs, nodes, session
+from services.scheduler.framework import fit_errors, jobs, node_holds, nodes, session
 
 MIN_NODES_TO_FIND = 100
 MIN_PERCENTAGE = 5
@@ -40,6 +41,11 @@ def feasible_nodes(ssn: session.Session, task: jobs.TaskInfo, check_resources: b
             for column, count in zip(columns.tolist(), counts.tolist()):
                 errors.add(fit_errors.insufficient(matrix.dims.names[column]), count)
             passing &= ~failed
+    blocked = ssn.holds.blocked(task, matrix.future_idle())
+    if blocked is not None:
+        hit = blocked & passing
+        errors.add(node_holds.RESERVED_REASON, int(hit.sum()))
+        passing &= ~hit
     for reason, mask in ssn.hooks.predicate_failures(task, matrix):
         hit = mask & passing
         count = int(hit.sum())

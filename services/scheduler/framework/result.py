@@ -64,10 +64,27 @@ class PendingReason:
 
 @dataclass(frozen=True)
 class Eviction:
+    """A pod to delete to make room (preempt, reclaim); reason is the action's name."""
+
     namespace: str
     name: str
     resource_version: int
     reason: str
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Nodes held for a gang that waited too long (the reservation action).
+
+    The I/O side writes ``nodes`` to the PodGroup annotation ``basalt.io/reserved-nodes``
+    (comma-separated, in this order) when it differs, and removes the annotation from PodGroups
+    that carry it but are not listed in ``SessionResult.reservations``.
+    """
+
+    podgroup_namespace: str
+    podgroup_name: str
+    nodes: tuple[str, ...]
+    resource_version: int  # the PodGroup's resourceVersion in the snapshot, for the CAS write
 
 
 @dataclass(frozen=True)
@@ -76,3 +93,5 @@ class SessionResult:
     podgroup_updates: list[PodGroupUpdate]
     reasons: dict[str, PendingReason]
     evictions: list[Eviction] = field(default_factory=list)
+    # Every reservation in force after the session (empty unless the reservation action runs).
+    reservations: list[Reservation] = field(default_factory=list)

@@ -15,8 +15,14 @@ def run_session(snap: snapshot.Snapshot, conf: conf_mod.SchedulerConf, now: floa
     registry.ensure_loaded()
     ssn = session.Session(snap, conf, now)
     ssn.open_plugins()
-    for name in conf.actions:
-        registry.ACTIONS[name]().execute(ssn)
+    actions = [registry.ACTIONS[name]() for name in conf.actions]
+    for action in actions:
+        # State that must hold before any action runs (the reservation action's restored holds).
+        prepare = getattr(action, "prepare", None)
+        if prepare is not None:
+            prepare(ssn)
+    for action in actions:
+        action.execute(ssn)
     closing.withdraw_partial_gangs(ssn)
     ssn.close_plugins()
     return closing.build_result(ssn)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from services.scheduler.framework import hooks, jobs, nodes, registry, result, snapshot
+from services.scheduler.framework import hooks, jobs, node_holds, nodes, registry, result, snapshot
 
 if TYPE_CHECKING:
     from services.scheduler import conf as conf_mod
@@ -40,6 +40,8 @@ class Session:
         # Conditions plugins set at close (job uid -> conditions by type).
         self.conditions: dict[str, dict[str, dict[str, Any]]] = {}
         self.plugins: list[registry.Plugin] = []
+        # Nodes held for waiting gangs (the reservation action); empty unless it runs.
+        self.holds = node_holds.NodeHolds(len(self.nodes), len(self.dims))
         # Where the next task's scan of feasible nodes starts (placement.sample).
         self.next_node = 0
 
@@ -134,6 +136,7 @@ def _jobs(snap: snapshot.Snapshot) -> dict[str, jobs.JobInfo]:
             resource_version=group.resource_version,
             conditions=[dict(c) for c in group.conditions],
             task_min_available=dict(group.min_task_member),
+            sla_waiting_seconds=group.sla_waiting_seconds,
         )
     for pod in snap.pods:
         job = out.get(pod.group)
@@ -154,6 +157,7 @@ def _jobs(snap: snapshot.Snapshot) -> dict[str, jobs.JobInfo]:
                 pod=pod.pod,
                 status=pod.status,
                 node=pod.node,
+                preemptable=pod.preemptable,
             )
         )
     return out

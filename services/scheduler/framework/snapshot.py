@@ -15,10 +15,18 @@ from typing import Any
 import numpy as np
 
 from basalt.api import labels, meta, quantity, resources
-from services.scheduler.framework import dimensions, jobs
+from services.scheduler.framework import dimensions, durations, jobs
 from services.scheduler.framework import nodes as node_matrix
 
 _FINISHED = ("Succeeded", "Failed")
+
+# Annotations the I/O side reads and writes. RESERVED_NODES is Basalt's own: the reservation
+# action's held nodes for a waiting gang, comma-separated, written back from SessionResult.
+RESERVED_NODES = "basalt.io/reserved-nodes"
+SLA_WAITING_TIME = "sla-waiting-time"  # Volcano's per-job annotation (plugins/sla)
+HIERARCHY = "volcano.sh/hierarchy"  # queue path for hierarchical drf
+HIERARCHY_WEIGHTS = "volcano.sh/hierarchy-weights"
+ROOT_QUEUE = "root"
 _POD_STATUS = {
     "Running": jobs.TaskStatus.RUNNING,
     "Succeeded": jobs.TaskStatus.SUCCEEDED,
@@ -41,6 +49,8 @@ class PodRecord:
     creation: str
     resource_version: int
     pod: Mapping[str, Any]
+    # volcano.sh/preemptable (annotation, else label); unset means preemptable, as in Volcano.
+    preemptable: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,10 @@ class PodGroupRecord:
     counts: tuple[int, int, int]  # status.running, status.succeeded, status.failed as stored
     creation: str
     resource_version: int
+    # Nodes held for this gang by the reservation action (annotation RESERVED_NODES), in order.
+    reserved_nodes: tuple[str, ...] = ()
+    # The PodGroup's ``sla-waiting-time`` annotation in seconds (sla plugin), None when unset.
+    sla_waiting_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,11 @@ class QueueRecord:
     state: str
     priority: int
     creation: str
+    deserved: Mapping[str, int] | None = None  # spec.deserved (capacity plugin)
+    reclaimable: bool = True  # spec.reclaimable: false keeps other queues from reclaiming
+    parent: str = ""  # spec.parent (hierarchical queues), "" for children of root
+    hierarchy: str = ""  # volcano.sh/hierarchy annotation ("root/eng/dev"), hierarchical drf
+    hierarchy_weights: str = ""  # volcano.sh/hierarchy-weights annotation ("1/2/8")
 
 
 @dataclass(frozen=True)
@@ -235,7 +254,17 @@ def _pod_record(pod: meta.Obj, classes: _Classes) -> PodRecord | None:
         creation=str(meta.metadata(pod).get("creationTimestamp") or ""),
         resource_version=meta.resource_version(pod),
         pod=pod,
+        preemptable=_preemptable(pod),
     )
+
+
+def _preemptable(pod: meta.Obj) -> bool:
+    # Volcano's GetPodPreemptable: the annotation wins over the label; unparsable means false.
+    for found in (_annotations(pod), meta.labels(pod)):
+        value = found.get(labels.PREEMPTABLE)
+        if value is not None:
+            return durations.parse_bool(str(value)) is True
+    return True
 
 
 def _podgroup_record(group: meta.Obj, classes: _Classes) -> PodGroupRecord:
@@ -256,7 +285,20 @@ def _podgroup_record(group: meta.Obj, classes: _Classes) -> PodGroupRecord:
         counts=(int(status.get("running") or 0), int(status.get("succeeded") or 0), int(status.get("failed") or 0)),
         creation=str(meta.metadata(group).get("creationTimestamp") or ""),
         resource_version=meta.resource_version(group),
+        reserved_nodes=_reserved_nodes(group),
+        sla_waiting_seconds=_sla_waiting(group),
     )
+
+
+def _reserved_nodes(group: meta.Obj) -> tuple[str, ...]:
+    value = _annotations(group).get(RESERVED_NODES, "")
+    return tuple(dict.fromkeys(n.strip() for n in value.split(",") if n.strip()))
+
+
+def _sla_waiting(group: meta.Obj) -> float | None:
+    value = _annotations(group).get(SLA_WAITING_TIME)
+    seconds = durations.parse_go_duration(value) if value else None
+    return seconds if seconds is not None and seconds > 0 else None
 
 
 def _queue_record(queue: meta.Obj) -> QueueRecord:
@@ -270,7 +312,17 @@ def _queue_record(queue: meta.Obj) -> QueueRecord:
         state=str((queue.get("status") or {}).get("state") or "Open"),
         priority=int(spec.get("priority") or 0),
         creation=str(meta.metadata(queue).get("creationTimestamp") or ""),
+        deserved=_schedulable(_quantities(spec.get("deserved"))),
+        reclaimable=spec.get("reclaimable") is not False,
+        parent=_queue_parent(queue),
+        hierarchy=_annotations(queue).get(HIERARCHY, ""),
+        hierarchy_weights=_annotations(queue).get(HIERARCHY_WEIGHTS, ""),
     )
+
+
+def _queue_parent(queue: meta.Obj) -> str:
+    parent = str((queue.get("spec") or {}).get("parent") or "")
+    return "" if parent == ROOT_QUEUE else parent
 
 
 # Exact quantity parsing is slow (fractions), and nodes of one pool and pods of one job repeat

@@ -2,7 +2,7 @@
 
 Operations change the session at once (so later tasks see the capacity taken); ``discard`` rolls
 them back in reverse order, ``commit`` dispatches the allocated tasks for binding and records
-the evictions (Volcano's framework/statement.go). Preempt and reclaim will use ``evict``.
+the evictions (Volcano's framework/statement.go). Preempt and reclaim use ``evict``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,16 @@ class Statement:
         previous = task.status
         self.ssn.evict(task)
         self.operations.append(Operation(Op.EVICT, task, self.ssn.nodes.index[task.node], reason, previous))
+
+    def merge(self, other: Statement) -> None:
+        """Take over another statement's operations (Volcano's Statement.Merge): per-node
+        attempts run in their own statement and join the job's statement only on success."""
+        self.operations.extend(other.operations)
+        other.operations.clear()
+
+    @property
+    def has_evictions(self) -> bool:
+        return any(o.op is Op.EVICT for o in self.operations)
 
     def discard(self) -> None:
         for operation in reversed(self.operations):

@@ -3,6 +3,7 @@
 from services.scheduler.framework import registry
 from services.scheduler.plugins import (
     binpack,
+    capacity,
     conformance,
     drf,
     gang,
@@ -11,6 +12,7 @@ from services.scheduler.plugins import (
     predicates,
     priority,
     proportion,
+    sla,
 )
 
 for _spec in (
@@ -23,5 +25,7 @@ for _spec in (
     registry.PluginSpec(proportion.NAME, proportion.Proportion),
     registry.PluginSpec(nodeorder.NAME, nodeorder.NodeOrder, nodeorder.ARGUMENTS),
     registry.PluginSpec(binpack.NAME, binpack.Binpack, binpack.ARGUMENTS, binpack.ARGUMENT_PREFIXES),
+    registry.PluginSpec(capacity.NAME, capacity.Capacity, capacity.ARGUMENTS),
+    registry.PluginSpec(sla.NAME, sla.Sla, sla.ARGUMENTS),
 ):
     registry.register_plugin(_spec)

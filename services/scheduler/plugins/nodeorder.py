@@ -1,9 +1,10 @@
 """nodeorder: Kubernetes-style node scores, weighted by the policy (Volcano's plugins/nodeorder).
 
 Implemented: leastrequested (default weight 1), mostrequested (0), balancedresource (1),
-nodeaffinity (2: preferred node-affinity terms) and tainttoleration (3: fewer untolerated
-PreferNoSchedule taints). The pod-affinity, image-locality and topology-spread weights are
-accepted for compatibility but do not score yet.
+nodeaffinity (2: preferred node-affinity terms), tainttoleration (3: fewer untolerated
+PreferNoSchedule taints) and podaffinity (2: the pod's preferred pod (anti-)affinity terms; only
+computed when some pod in the snapshot has them). The image-locality, topology-spread and
+selector-spread weights are accepted for compatibility but do not score yet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 import json
 
 from services.scheduler.framework import arguments, jobs, nodes, session
-from services.scheduler.plugins import predicates, scoring
+from services.scheduler.plugins import pod_affinity, pod_index, predicates, scoring
 
 NAME = "nodeorder"
 LEAST_REQUESTED = "leastrequested.weight"
@@ -24,6 +25,7 @@ MOST_REQUESTED = "mostrequested.weight"
 BALANCED = "balancedresource.weight"
 NODE_AFFINITY = "nodeaffinity.weight"
 TAINT_TOLERATION = "tainttoleration.weight"
+POD_AFFINITY = "podaffinity.weight"
 ARGUMENTS = frozenset(
     {
         LEAST_REQUESTED,
@@ -31,7 +33,7 @@ ARGUMENTS = frozenset(
         BALANCED,
         NODE_AFFINITY,
         TAINT_TOLERATION,
-        "podaffinity.weight",
+        POD_AFFINITY,
         "imagelocality.weight",
         "podtopologyspread.weight",
         "selectorspread.weight",
@@ -57,12 +59,19 @@ class NodeOrder:
         ]
         self.affinity_weight = arguments.get_int(args, NODE_AFFINITY, 2)
         self.taint_weight = arguments.get_int(args, TAINT_TOLERATION, 3)
+        self.pod_affinity_weight = arguments.get_int(args, POD_AFFINITY, 2)
+        self._placed: pod_index.PodIndex | None = None
+        self._topology: pod_affinity.Topology | None = None
         # Per distinct pod scheduling spec: (preferred-affinity weight sum, untolerated
         # PreferNoSchedule taint count) for every node; both depend only on spec and node.
         self._static: dict[str, tuple[scoring.Floats, scoring.Floats]] = {}
 
     def on_session_open(self, ssn: session.Session) -> None:
-        if self.weighted or self.affinity_weight or self.taint_weight:
+        # Preferred pod affinity needs every placed pod indexed: only when some pod prefers.
+        if self.pod_affinity_weight and any(pod_affinity.has_preferred(p.pod) for p in ssn.snapshot.pods):
+            self._placed = pod_index.PodIndex(ssn, lambda _pod: True)
+            self._topology = pod_affinity.Topology(ssn.nodes.specs)
+        if self.weighted or self.affinity_weight or self.taint_weight or self._placed is not None:
             ssn.hooks.add("node_order", NAME, self._score)
 
     def _score(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Indices) -> nodes.Scores:
@@ -82,6 +91,10 @@ class NodeOrder:
                 total += self.taint_weight * scoring.normalize(taints[rows], reverse=True)
             else:
                 total += self.taint_weight * scoring.MAX_NODE_SCORE
+        if self._placed is not None and self._topology is not None:
+            preferred = pod_affinity.preferred_scores(task.pod, self._placed, self._topology)
+            if preferred is not None:
+                total += self.pod_affinity_weight * preferred[rows]
         return total
 
     def _static_scores(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> tuple[scoring.Floats, scoring.Floats]:

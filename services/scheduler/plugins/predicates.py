@@ -4,10 +4,14 @@
 - unschedulable nodes (``spec.unschedulable``) unless the pod tolerates
   ``node.kubernetes.io/unschedulable:NoSchedule``;
 - ``spec.nodeSelector`` and required node affinity;
-- taints with effect NoSchedule/NoExecute the pod does not tolerate.
+- taints with effect NoSchedule/NoExecute the pod does not tolerate;
+- host ports already bound on the node (host_ports);
+- required pod affinity and anti-affinity, including existing pods' anti-affinity (pod_affinity).
 
-Everything but the pod count depends only on the pod spec and the node, so the masks are computed
-once per distinct scheduling spec (tasks of one role share it) and reused across the session.
+Pod count, host ports and pod affinity depend on the pods placed so far; the rest only on the
+pod spec and the node, so those masks are computed once per distinct scheduling spec (tasks of
+one role share it) and reused across the session. Host-port and pod-affinity work is skipped
+entirely when no pod in the snapshot uses them.
 """
 
 from __future__ import annotations
@@ -19,16 +23,19 @@ from typing import Any
 import numpy as np
 
 from services.scheduler.framework import arguments, fit_errors, jobs, nodes, session
+from services.scheduler.plugins import host_ports, label_match, pod_affinity, pod_index
 
 NAME = "predicates"
 NODE_AFFINITY = "predicate.NodeAffinityEnable"
 TAINT_TOLERATION = "predicate.TaintTolerationEnable"
+NODE_PORTS = "predicate.NodePortsEnable"
+POD_AFFINITY = "predicate.PodAffinityEnable"
 ARGUMENTS = frozenset(
     {
         NODE_AFFINITY,
         TAINT_TOLERATION,
-        "predicate.NodePortsEnable",
-        "predicate.PodAffinityEnable",
+        NODE_PORTS,
+        POD_AFFINITY,
         "predicate.NodeVolumeLimitsEnable",
         "predicate.VolumeZoneEnable",
         "predicate.PodTopologySpreadEnable",
@@ -88,30 +95,9 @@ def term_matches(spec: nodes.NodeSpec, term: Mapping[str, Any]) -> bool:
     if not expressions and not fields:
         return False  # an empty term matches nothing (Kubernetes)
     field_values = {"metadata.name": spec.name}
-    return all(_expression_matches(spec.labels, e) for e in expressions) and all(
-        _expression_matches(field_values, f) for f in fields
+    return all(label_match.expression_matches(spec.labels, e) for e in expressions) and all(
+        label_match.expression_matches(field_values, f) for f in fields
     )
-
-
-def _expression_matches(values: Mapping[str, str], expr: Mapping[str, Any]) -> bool:
-    key, op, wanted = expr.get("key") or "", expr.get("operator"), [str(v) for v in expr.get("values") or []]
-    present = key in values
-    value = values.get(key, "")
-    if op == "In":
-        return present and value in wanted
-    if op == "NotIn":
-        return not present or value not in wanted
-    if op == "Exists":
-        return present
-    if op == "DoesNotExist":
-        return not present
-    if op in ("Gt", "Lt") and present and len(wanted) == 1:
-        try:
-            have, bound = int(value), int(wanted[0])
-        except ValueError:
-            return False
-        return have > bound if op == "Gt" else have < bound
-    return False
 
 
 class Predicates:
@@ -120,20 +106,38 @@ class Predicates:
     def __init__(self, args: Mapping[str, Any]) -> None:
         self.node_affinity = arguments.get_bool(args, NODE_AFFINITY, True)
         self.taints = arguments.get_bool(args, TAINT_TOLERATION, True)
+        self.node_ports = arguments.get_bool(args, NODE_PORTS, True)
+        self.pod_affinity = arguments.get_bool(args, POD_AFFINITY, True)
         self._static: dict[str, Failures] = {}
+        self._ports: pod_index.PodIndex | None = None
+        self._placed: pod_index.PodIndex | None = None
+        self._topology: pod_affinity.Topology | None = None
 
     def on_session_open(self, ssn: session.Session) -> None:
+        pods = [p.pod for p in ssn.snapshot.pods]
+        if self.node_ports and any(host_ports.has_ports(p) for p in pods):
+            self._ports = pod_index.PodIndex(ssn, host_ports.has_ports)
+        if self.pod_affinity and any(pod_affinity.has_terms(p) for p in pods):
+            self._placed = pod_index.PodIndex(ssn, lambda _pod: True, pod_affinity.has_anti_affinity)
+            self._topology = pod_affinity.Topology(ssn.nodes.specs)
         ssn.hooks.add("predicate", NAME, self._failures)
 
     def _failures(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> Failures:
         full: nodes.Mask = matrix.pods >= matrix.max_pods
-        return [(fit_errors.POD_NUMBER_EXCEEDED, full), *self._static_failures(task, matrix)]
+        out = [(fit_errors.POD_NUMBER_EXCEEDED, full), *self._static_failures(task, matrix)]
+        if self._ports is not None:
+            wanted = host_ports.ports(task.pod)
+            if wanted:
+                out.append((host_ports.REASON, host_ports.conflicts(wanted, self._ports, matrix)))
+        if self._placed is not None and self._topology is not None:
+            out.extend(pod_affinity.failures(task.pod, self._placed, self._topology))
+        return out
 
     def _static_failures(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> Failures:
         pod_spec = task.pod.get("spec") or {}
-        key = json.dumps(
-            [pod_spec.get("nodeSelector"), pod_spec.get("affinity"), pod_spec.get("tolerations")], sort_keys=True
-        )
+        # Only what these masks read: pod (anti-)affinity terms differ per gang and are not static.
+        node_affinity = (pod_spec.get("affinity") or {}).get("nodeAffinity")
+        key = json.dumps([pod_spec.get("nodeSelector"), node_affinity, pod_spec.get("tolerations")], sort_keys=True)
         if key not in self._static:
             self._static[key] = self._compute(pod_spec, matrix.specs)
         return self._static[key]

@@ -54,7 +54,7 @@ class Proportion:
                 continue
             if queue.name not in self.attrs:
                 self.attrs[queue.name] = _attr(queue, total, total_guarantee)
-            _account(self.attrs[queue.name], job, ssn)
+            account(self.attrs[queue.name], job, ssn)
         _water_fill(list(self.attrs.values()), total)
         self._register(ssn)
 
@@ -62,6 +62,7 @@ class Proportion:
         ssn.hooks.add("queue_order", NAME, self._queue_order)
         ssn.hooks.add("overused", NAME, self._overused)
         ssn.hooks.add("allocatable", NAME, self._allocatable)
+        ssn.hooks.add("preemptive", NAME, self._preemptive)
         ssn.hooks.add("job_enqueueable", NAME, lambda job: self._enqueueable(ssn, job))
         ssn.hooks.add("job_enqueued", NAME, self._enqueued)
         ssn.hooks.add("reclaimable", NAME, lambda _reclaimer, tasks: self._reclaimable(ssn, tasks))
@@ -84,11 +85,19 @@ class Proportion:
         return attr is not None and quota.less_equal(attr.deserved, attr.allocated)
 
     def _allocatable(self, queue: snapshot.QueueRecord, task: jobs.TaskInfo) -> bool:
+        return self._preemptive(queue, [task])
+
+    def _preemptive(self, queue: snapshot.QueueRecord, tasks: list[jobs.TaskInfo]) -> bool:
+        """Volcano's queueAllocatable: the tasks keep the queue within its deserved share on
+        the dimensions they ask for. Also the reclaim trigger (PreemptiveFn)."""
         attr = self.attrs.get(queue.name)
         if queue.state != "Open" or attr is None:
             return False
-        future = quota.add(attr.allocated, task.requests)
-        return not quota.exceeding(future, attr.deserved, quota.requested_dims(task.requests))
+        wanted: quota.Res = {}
+        for task in tasks:
+            wanted = quota.add(wanted, task.requests)
+        future = quota.add(attr.allocated, wanted)
+        return not quota.exceeding(future, attr.deserved, quota.requested_dims(wanted))
 
     def _enqueueable(self, ssn: session.Session, job: jobs.JobInfo) -> int:
         queue = ssn.queues[job.queue]
@@ -139,16 +148,16 @@ def _attr(queue: snapshot.QueueRecord, total: quota.Res, total_guarantee: quota.
     guarantee = {k: float(v) for k, v in queue.guarantee.items()}
     real = quota.add(quota.exceeded_part(total, total_guarantee), guarantee)
     if queue.capability:
-        real = quota.min_with_infinite_missing(real, _capability(queue.capability))
+        real = quota.min_with_infinite_missing(real, capability_limit(queue.capability))
     return QueueAttr(name=queue.name, weight=queue.weight, real_capability=real, guarantee=guarantee)
 
 
-def _capability(capability: Mapping[str, int]) -> quota.Res:
+def capability_limit(capability: Mapping[str, int]) -> quota.Res:
     # A capability of zero or less for cpu/memory means unlimited (as in Volcano).
     return {k: float(v) for k, v in capability.items() if not (k in ("cpu", "memory") and v <= 0)}
 
 
-def _account(attr: QueueAttr, job: jobs.JobInfo, ssn: session.Session) -> None:
+def account(attr: QueueAttr, job: jobs.JobInfo, ssn: session.Session) -> None:
     for task in job.tasks.values():
         if task.status in jobs.ALLOCATED:
             attr.allocated = quota.add(attr.allocated, task.requests)

@@ -88,6 +88,30 @@ class QueueBuilder:
         self._obj["status"]["state"] = value
         return self
 
+    def reclaimable(self, value: bool) -> QueueBuilder:
+        self._obj["spec"]["reclaimable"] = value
+        return self
+
+    def guarantee(self, **res: str | int) -> QueueBuilder:
+        self._obj["spec"]["guarantee"] = {"resource": _resources(res)}
+        return self
+
+    def deserved(self, **res: str | int) -> QueueBuilder:
+        self._obj["spec"]["deserved"] = _resources(res)
+        return self
+
+    def priority(self, value: int) -> QueueBuilder:
+        self._obj["spec"]["priority"] = value
+        return self
+
+    def annotate(self, key: str, value: str) -> QueueBuilder:
+        self._obj["metadata"].setdefault("annotations", {})[key] = value
+        return self
+
+    def parent(self, name: str) -> QueueBuilder:
+        self._obj["spec"]["parent"] = name
+        return self
+
     def obj(self) -> Obj:
         return copy.deepcopy(self._obj)
 
@@ -135,6 +159,10 @@ class PodGroupBuilder:
         self._obj["metadata"]["creationTimestamp"] = timestamp
         return self
 
+    def annotate(self, key: str, value: str) -> PodGroupBuilder:
+        self._obj["metadata"].setdefault("annotations", {})[key] = value
+        return self
+
     def obj(self) -> Obj:
         return copy.deepcopy(self._obj)
 
@@ -179,6 +207,35 @@ class PodBuilder:
     def toleration(self, key: str, value: str = "", effect: str = "NoSchedule") -> PodBuilder:
         tol = {"key": key, "operator": "Equal", "value": value, "effect": effect}
         self._obj["spec"].setdefault("tolerations", []).append(tol)
+        return self
+
+    def priority_class(self, name: str) -> PodBuilder:
+        self._obj["spec"]["priorityClassName"] = name
+        return self
+
+    def annotate(self, key: str, value: str) -> PodBuilder:
+        self._obj["metadata"]["annotations"][key] = value
+        return self
+
+    def label(self, key: str, value: str) -> PodBuilder:
+        self._obj["metadata"].setdefault("labels", {})[key] = value
+        return self
+
+    def host_port(self, port: int, protocol: str = "TCP") -> PodBuilder:
+        ports = self._obj["spec"]["containers"][0].setdefault("ports", [])
+        ports.append({"containerPort": port, "hostPort": port, "protocol": protocol})
+        return self
+
+    def pod_affinity(self, topology_key: str, anti: bool = False, **match: str) -> PodBuilder:
+        """A required (anti-)affinity term on pods with labels ``match`` in ``topology_key``."""
+        kind = "podAntiAffinity" if anti else "podAffinity"
+        term = {"labelSelector": {"matchLabels": dict(match)}, "topologyKey": topology_key}
+        affinity = self._obj["spec"].setdefault("affinity", {}).setdefault(kind, {})
+        affinity.setdefault("requiredDuringSchedulingIgnoredDuringExecution", []).append(term)
+        return self
+
+    def preemption_policy(self, value: str) -> PodBuilder:
+        self._obj["spec"]["preemptionPolicy"] = value
         return self
 
     def deleting(self) -> PodBuilder:
@@ -245,8 +302,11 @@ class Scenario:
         self._pods.extend(b.obj() for b in builders)
         return self
 
-    def priority_class(self, name: str, value: int) -> Scenario:
-        self._classes.append({"kind": "PriorityClass", "metadata": {"name": name}, "value": value})
+    def priority_class(self, name: str, value: int, default: bool = False) -> Scenario:
+        obj: Obj = {"kind": "PriorityClass", "metadata": {"name": name}, "value": value}
+        if default:
+            obj["globalDefault"] = True
+        self._classes.append(obj)
         return self
 
     def gang(
@@ -268,6 +328,20 @@ class Scenario:
 
     def run(self, now: float = 1_767_225_600.0) -> framework.SessionResult:
         return framework.run_session(self.snapshot(), self.policy, now)
+
+
+def policy(actions: str, *tiers: str) -> conf_mod.SchedulerConf:
+    """Volcano's default tiers (or the given plugin lists, one string per tier) with ``actions``."""
+    plugin_tiers = tiers or ("priority, gang, conformance", "overcommit, drf, predicates, proportion, nodeorder")
+    lines = [f'actions: "{actions}"', "tiers:"]
+    for tier in plugin_tiers:
+        lines.append("- plugins:")
+        lines.extend(f"  - name: {name.strip()}" for name in tier.split(","))
+    return conf_mod.parse_conf("\n".join(lines) + "\n")
+
+
+def evicted(result: framework.SessionResult) -> list[str]:
+    return sorted(f"{e.namespace}/{e.name}" for e in result.evictions)
 
 
 def placements(result: framework.SessionResult) -> dict[str, str]:

@@ -99,3 +99,45 @@ tiers:
     s.gang("old", 2, cpu="1", group=podgroup("old").created("2025-01-01T00:00:00Z"))
     s.gang("high", 2, cpu="1", group=podgroup("high").priority_class("high"))
     assert {b.podgroup_name for b in s.run().binds} == {"old"}
+
+
+NEW_PLUGINS = """
+actions: "enqueue, allocate, preempt, reclaim, reservation, backfill"
+tiers:
+- plugins:
+  - name: priority
+  - name: gang
+  - name: conformance
+  - name: sla
+    arguments: {sla-waiting-time: 1h}
+- plugins:
+  - name: drf
+  - name: predicates
+    arguments: {predicate.NodePortsEnable: true, predicate.PodAffinityEnable: false}
+  - name: capacity
+    arguments: {ancestorReclaimLevel: 1, capacity.DynamicResourceAllocationEnable: false}
+  - name: nodeorder
+    arguments: {podaffinity.weight: 2}
+configurations:
+- name: reservation
+  arguments: {reservation.waitSeconds: 60, reservation.maxGangs: 2}
+- name: preempt
+  arguments: {predicateErrorCacheEnable: false}
+"""
+
+
+def test_new_actions_and_plugins_parse() -> None:
+    parsed = conf.parse_conf(NEW_PLUGINS)
+    assert parsed.actions == ("enqueue", "allocate", "preempt", "reclaim", "reservation", "backfill")
+    assert parsed.tiers[0].plugins[3].arguments == {"sla-waiting-time": "1h"}
+    assert parsed.action_arguments("reservation") == {"reservation.waitSeconds": 60, "reservation.maxGangs": 2}
+
+
+@pytest.mark.parametrize(
+    ("plugin", "argument"),
+    [("sla", "sla-waiting"), ("capacity", "capacity.Foo"), ("predicates", "predicate.PodAffinity")],
+)
+def test_unknown_arguments_of_new_plugins_are_refused(plugin: str, argument: str) -> None:
+    text = f'actions: "allocate"\ntiers:\n- plugins:\n  - name: {plugin}\n    arguments: {{{argument}: 1}}'
+    with pytest.raises(conf.ConfError, match=f"'{argument}'"):
+        conf.parse_conf(text)

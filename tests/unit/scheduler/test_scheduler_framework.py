@@ -213,3 +213,12 @@ def test_reclaimable_takes_only_beyond_the_deserved_share() -> None:
     high = ssn.jobs["default/high"].tasks["default/high-0"]
     # Queue a holds all 4 cpu; b asks for 1, so water-filling gives a 3: one task comes back.
     assert len(ssn.hooks.reclaimable(high, low)) == 1
+
+
+def test_a_tier_that_says_no_victims_decides() -> None:
+    # Volcano would ask tier 2 here; Basalt keeps gang's "none" so no gang drops below minMember.
+    hookset = hooks.HookSet(tiers=_two_tiers().tiers)
+    a = object()
+    hookset.add("reclaimable", "gang", lambda _p, _c: ([], PERMIT))
+    hookset.add("reclaimable", "drf", lambda _p, _c: ([a], PERMIT))
+    assert hookset.reclaimable(None, [a]) == []  # type: ignore[arg-type, list-item]
