@@ -46,7 +46,10 @@ class Pods:
 
     def run(self, pod: base.Pod) -> None:
         uid = meta.uid(pod)
-        if self.closing or uid in self.local or uid in self.finished:
+        if uid in self.local and not self.closing:
+            self.runtime.refresh(pod)  # a repeated RUN carries the pod's current object
+            return
+        if self.closing or uid in self.finished:
             return
         node = str((pod.get("spec") or {}).get("nodeName") or self.default_node)
         local = LocalPod(pod, node)

@@ -1,4 +1,4 @@
-"""The controller: JobService, PodService and NodeService over gRPC, plus the reconcilers."""
+"""The controller: Job, Queue, Command, Pod, PodGroup and Node services over gRPC, plus the reconcilers."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from basalt import service
 from basalt.rpc import server as rpc_server
 from basalt.store import connection, extras, objects
 from basalt.v1 import jobs_pb2_grpc, nodes_pb2_grpc, scheduler_pb2_grpc
-from services.controller import admission_client, cluster_api, jobs_api, nodes_api
-from services.controller.reconcilers import gc, jobs, queues
+from services.controller import admission_client, cluster_api, commands_api, jobs_api, nodes_api, queues_api
+from services.controller.reconcilers import commands, gc, jobs, podgroups, queues, ttl
 from services.controller.settings import Settings
 
 log = logging.getLogger("basalt.controller")
@@ -24,20 +24,32 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     side = extras.Extras(client)
     admission = admission_client.AdmissionClient(settings.admission)
     await queues.ensure_built_in(store)
-    reconciler = jobs.JobReconciler(store, workers=settings.workers)
+    reconciler = jobs.JobReconciler(store, workers=settings.workers, max_requeues=settings.max_requeues)
+    queue_controller = queues.QueueController(store, reconciler.groups, reconciler.pods)
+    bare_pods = podgroups.BarePodGroups(store, reconciler.pods, reconciler.groups)
+    command_reconciler = commands.CommandReconciler(store, reconciler.request_action, queue_controller.request)
     collector = gc.GarbageCollector(store, reconciler, settings.pod_delete_grace_seconds)
+    expiry = ttl.TTLCollector(store, reconciler.jobs)
+    informers = reconciler.informers() + [queue_controller.queues, command_reconciler.commands]
     tasks = service.Supervisor(stop)
-    for inf in reconciler.informers():
+    for inf in informers:
         tasks.spawn(f"informer-{inf.kind.plural}", inf.run(stop))
-    await asyncio.gather(*(inf.synced.wait() for inf in reconciler.informers()))
+    await asyncio.gather(*(inf.synced.wait() for inf in informers))
     tasks.spawn("job-workers", reconciler.run(stop))
+    tasks.spawn("queue-worker", queue_controller.run(stop))
+    tasks.spawn("bare-pod-groups", bare_pods.run(stop))
+    tasks.spawn("command-worker", command_reconciler.run(stop))
     tasks.spawn("resync", service.forever(stop, _as_step(reconciler.resync), settings.resync_seconds))
+    tasks.spawn("queue-resync", service.forever(stop, _as_step(queue_controller.resync), settings.resync_seconds))
     tasks.spawn("gc", service.forever(stop, collector.run_once, max(1.0, settings.resync_seconds / 2)))
+    tasks.spawn("ttl", service.forever(stop, expiry.run_once, settings.ttl_check_seconds))
 
     srv = rpc_server.Server(settings.listen)
     srv.add(jobs_pb2_grpc.add_JobServiceServicer_to_server, jobs_api.JobServicer(store, side, admission))
     srv.add(jobs_pb2_grpc.add_PodServiceServicer_to_server, jobs_api.PodServicer(store, side))
     srv.add(jobs_pb2_grpc.add_PodGroupServiceServicer_to_server, jobs_api.PodGroupServicer(store))
+    srv.add(jobs_pb2_grpc.add_QueueServiceServicer_to_server, queues_api.QueueServicer(store, side, admission))
+    srv.add(jobs_pb2_grpc.add_CommandServiceServicer_to_server, commands_api.CommandServicer(store, side))
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
     srv.add(scheduler_pb2_grpc.add_ClusterServiceServicer_to_server, cluster_api.ClusterServicer(store))
     await srv.start()

@@ -27,9 +27,10 @@ class ClusterServicer(scheduler_pb2_grpc.ClusterServiceServicer):
         controllers = await membership.live(self.store.redis, "controller")
         nodes = await self.store.list_all(kinds.NODE)
         ready = await extras.live_members(self.store.redis, "node")
-        answers = await asyncio.gather(*(_ask(lease.address) for lease in schedulers.values()))
+        ordered = sorted(schedulers.items())  # answers are matched to leases by position
+        answers = await asyncio.gather(*(_ask(lease.address) for _, lease in ordered))
         return scheduler_pb2.ClusterStatus(
-            schedulers=[_instance(name, lease, answer) for (name, lease), answer in zip(sorted(schedulers.items()), answers)],
+            schedulers=[_instance(name, lease, answer) for (name, lease), answer in zip(ordered, answers)],
             controllers=[_instance(name, lease, None) for name, lease in sorted(controllers.items())],
             nodes=len(nodes), ready_nodes=sum(1 for n in nodes if n["metadata"]["name"] in ready))
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import logging
+from collections.abc import AsyncIterator
 
 import grpc
 
-from basalt import errors
 from basalt.api import kinds, meta
 from basalt.rpc import status
 from basalt.store import extras, objects
 from basalt.v1 import common_pb2, jobs_pb2, jobs_pb2_grpc
-from services.controller import admission_client, objects_api
+from services.controller import admission_client, commands_api, idempotency, objects_api, watching
+from services.controller.materialize import command, naming
+from services.controller.materialize.plugins import ssh
+from services.controller.state import bus, explain
 
 log = logging.getLogger("basalt.controller.jobs")
 
@@ -28,31 +30,16 @@ class JobServicer(jobs_pb2_grpc.JobServiceServicer):
         job = objects_api.place_in_namespace(objects_api.decode_object(request.object_json), request.namespace)
         job.setdefault("apiVersion", kinds.JOB.api_version)
         job.setdefault("kind", kinds.JOB.kind)
-        if request.idempotency_key:
-            earlier = await self._replay(job, request.idempotency_key)
-            if earlier is not None:
-                return objects_api.to_response(earlier)
-        try:
-            reviewed = await self.admission.review("CREATE", job)
-            reviewed.pop("status", None)  # status is the controller's to write
-            created = await self.store.create(kinds.JOB, reviewed)
-        except errors.BasaltError:
-            if request.idempotency_key:
-                await self.side.release_idempotency(_scope(job), request.idempotency_key)
-            raise
-        log.info("job %s created", meta.key(created))
+        created = await idempotency.create_once(self.store, self.side, kinds.JOB, job, request.idempotency_key,
+                                                self._create)
         return objects_api.to_response(created)
 
-    async def _replay(self, job: objects_api.Obj, key: str) -> objects_api.Obj | None:
-        """The job a retried create with this key made the first time, if it still exists."""
-        earlier = await self.side.claim_idempotency(_scope(job), key, meta.name(job))
-        if earlier is None:
-            return None
-        found = await self.store.get(kinds.JOB, meta.namespace(job), earlier)
-        if found is None:
-            raise errors.Conflict(f"idempotency key {key!r} was used for job {earlier!r}, which is being created "
-                                  f"or no longer exists")
-        return found
+    async def _create(self, job: objects_api.Obj) -> objects_api.Obj:
+        reviewed = await self.admission.review("CREATE", job)
+        reviewed.pop("status", None)  # status is the controller's to write
+        created = await self.store.create(kinds.JOB, reviewed)
+        log.info("job %s created", meta.key(created))
+        return created
 
     @status.unary
     async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
@@ -69,9 +56,60 @@ class JobServicer(jobs_pb2_grpc.JobServiceServicer):
         log.info("job %s deleted", meta.key(job))
         return objects_api.to_response(job)
 
+    @status.unary
+    async def Update(self, request: jobs_pb2.UpdateRequest, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
+        """Admission UPDATE against the stored job, then compare-and-set; the reconciler scales."""
+        job = objects_api.place_in_namespace(objects_api.decode_object(request.object_json), "")
+        old = await self.store.must_get(kinds.JOB, meta.namespace(job), meta.name(job))
+        job.setdefault("apiVersion", kinds.JOB.api_version)
+        job.setdefault("kind", kinds.JOB.kind)
+        reviewed = await self.admission.review("UPDATE", job, old)
+        updated = objects_api.carry_server_fields(reviewed, old, controller_annotations=(ssh.KEYPAIR_ANNOTATION,))
+        await self.store.update(kinds.JOB, updated)
+        log.info("job %s updated", meta.key(updated))
+        return objects_api.to_response(updated)
 
-def _scope(job: objects_api.Obj) -> str:
-    return f"jobs/{meta.namespace(job)}"
+    @status.stream
+    async def Watch(self, request: jobs_pb2.WatchRequest,
+                    ctx: grpc.aio.ServicerContext) -> AsyncIterator[jobs_pb2.WatchEvent]:
+        async for event in watching.events(self.store, kinds.JOB, request):
+            yield event
+
+    @status.unary
+    async def Suspend(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
+        return await self._command(request, bus.Action.ABORT_JOB)
+
+    @status.unary
+    async def Resume(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
+        return await self._command(request, bus.Action.RESUME_JOB)
+
+    @status.unary
+    async def Restart(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
+        return await self._command(request, bus.Action.RESTART_JOB)
+
+    async def _command(self, request: common_pb2.ObjectKey, action: bus.Action) -> common_pb2.ObjectResponse:
+        """vcctl job suspend/resume/restart: a Command for the job, executed by the controller."""
+        job = await self.store.must_get(kinds.JOB, request.namespace or "default", request.name)
+        cmd = command.for_object(job, kinds.JOB, action, meta.namespace(job))
+        return objects_api.to_response(await commands_api.store_command(self.store, cmd))
+
+    @status.unary
+    async def Explain(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> jobs_pb2.ExplainResponse:
+        job = await self.store.must_get(kinds.JOB, request.namespace or "default", request.name)
+        group = await self.store.get(kinds.PODGROUP, meta.namespace(job), naming.podgroup_name(job))
+        queue = str((job.get("spec") or {}).get("queue") or "default")
+        queue_groups = [g for g in await self.store.list_all(kinds.PODGROUP)
+                        if str((g.get("spec") or {}).get("queue") or "default") == queue]
+        priorities = {meta.name(c): int(c.get("value") or 0) for c in await self.store.list_all(kinds.PRIORITY_CLASS)}
+        return to_explain_response(explain.explain(job, group, queue_groups, priorities))
+
+
+def to_explain_response(found: explain.Explanation) -> jobs_pb2.ExplainResponse:
+    reasons = [jobs_pb2.PendingReason(stage=r.stage, message=r.message, failing_nodes=r.failing_nodes,
+                                      nodes_checked=r.nodes_checked) for r in found.reasons]
+    return jobs_pb2.ExplainResponse(phase=found.phase, podgroup=found.podgroup, podgroup_phase=found.podgroup_phase,
+                                    queue=found.queue, queue_position=found.queue_position,
+                                    queue_pending=found.queue_pending, reasons=reasons, summary=found.summary)
 
 
 class PodServicer(jobs_pb2_grpc.PodServiceServicer):

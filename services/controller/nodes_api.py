@@ -15,6 +15,7 @@ from basalt.rpc import status
 from basalt.store import accounting, extras, objects
 from basalt.v1 import nodes_pb2, nodes_pb2_grpc
 from services.controller import objects_api, pods_status
+from services.controller.materialize.plugins import svc
 
 Obj = dict[str, Any]
 log = logging.getLogger("basalt.controller.nodes")
@@ -58,12 +59,12 @@ class NodeServicer(nodes_pb2_grpc.NodeServiceServicer):
     async def WatchAssignments(self, request: nodes_pb2.WatchAssignmentsRequest,
                                ctx: grpc.aio.ServicerContext) -> AsyncIterator[nodes_pb2.Assignment]:
         nodes = set(request.node_names)
-        running: set[str] = set()
+        running: dict[str, str] = {}  # uid -> the plugin files it was last sent with
         while True:
             page = await self.store.list(kinds.POD)
             for pod in page.items:
                 if _on(pod, nodes) and accounting.hold(pod) is not None and not _deleting(pod):
-                    running.add(meta.uid(pod))
+                    running[meta.uid(pod)] = _files(pod)
                     yield _assignment(nodes_pb2.Assignment.RUN, pod)
             try:
                 async for event in self.store.watch(kinds.POD, page.resource_version, block_ms=1000):
@@ -105,22 +106,28 @@ def _deleting(pod: Obj) -> bool:
     return bool((pod.get("metadata") or {}).get("deletionTimestamp"))
 
 
-def _changes(event: objects.Event, nodes: set[str], running: set[str]) -> list[nodes_pb2.Assignment]:
+def _changes(event: objects.Event, nodes: set[str], running: dict[str, str]) -> list[nodes_pb2.Assignment]:
     pod, uid = event.object, meta.uid(event.object)
     if not _on(pod, nodes):
         return []
     if event.type == "DELETED" or _deleting(pod):
         if uid in running:
-            running.discard(uid)
+            running.pop(uid, None)
             return [_assignment(nodes_pb2.Assignment.KILL, pod)]
         return []
     if accounting.hold(pod) is None:
-        running.discard(uid)  # finished: nothing to run or kill
+        running.pop(uid, None)  # finished: nothing to run or kill
         return []
-    if uid not in running:
-        running.add(uid)
+    if running.get(uid) != _files(pod):
+        # New, or its job was scaled and its host files changed: a repeated RUN of a running
+        # uid tells the agent to rewrite the pod's files (it does not start the pod again).
+        running[uid] = _files(pod)
         return [_assignment(nodes_pb2.Assignment.RUN, pod)]
     return []
+
+
+def _files(pod: Obj) -> str:
+    return meta.annotations_of(pod).get(svc.HOSTS_ANNOTATION, "")
 
 
 def _assignment(kind: int, pod: Obj) -> nodes_pb2.Assignment:

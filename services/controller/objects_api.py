@@ -82,5 +82,25 @@ async def list_objects(store: objects.Store, kind: kinds.Kind, opts: common_pb2.
                                    resource_version=str(resource_version), continue_token=token)
 
 
+def carry_server_fields(new: Obj, old: Obj, *, controller_annotations: tuple[str, ...] = ()) -> Obj:
+    """An update as the API server stores it: status, uid and creation time stay the server's;
+    the resourceVersion sent is the one compared (the stored one when none was sent, which makes
+    the update unconditional, as a Kubernetes PUT without resourceVersion)."""
+    out = {**new, "status": old.get("status") or {}}
+    md = {**(new.get("metadata") or {})}
+    old_md = old.get("metadata") or {}
+    for field in ("uid", "creationTimestamp", "namespace", "generateName"):
+        if field in old_md:
+            md[field] = old_md[field]
+        else:
+            md.pop(field, None)
+    md["resourceVersion"] = md.get("resourceVersion") or old_md.get("resourceVersion")
+    kept = {k: v for k, v in (old_md.get("annotations") or {}).items() if k in controller_annotations}
+    if kept:
+        md["annotations"] = {**(md.get("annotations") or {}), **kept}
+    out["metadata"] = md
+    return out
+
+
 def to_response(obj: Obj) -> common_pb2.ObjectResponse:
     return common_pb2.ObjectResponse(object_json=json.dumps(obj))

@@ -21,3 +21,7 @@ class Settings:
     """A pod marked for deletion whose agent never confirms is force-removed after this long."""
     instance_id: str = ""
     """This instance's name among the active-active controllers; defaults to controller-<host>-<pid>."""
+    max_requeues: int = 15
+    """Failed reconciles of one job before it is terminated (Volcano's --max-requeue-num; -1: never)."""
+    ttl_check_seconds: float = 1.0
+    """How often finished jobs are checked against their ttlSecondsAfterFinished."""

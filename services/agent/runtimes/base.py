@@ -66,6 +66,10 @@ class Runtime(Protocol):
         """Stop the pod with this uid and return once it has ended; unknown uids are ignored."""
         ...
 
+    def refresh(self, pod: Pod) -> None:
+        """A running pod's object changed (e.g. the job scaled and its svc host lists moved)."""
+        ...
+
     async def close(self) -> None:
         """Stop every pod (the agent is shutting down)."""
         ...

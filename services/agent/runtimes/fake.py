@@ -67,6 +67,9 @@ class FakeRuntime:
         if fake is not None:
             fake.kill()
 
+    def refresh(self, pod: base.Pod) -> None:
+        """Nothing on disk to rewrite for this runtime."""
+
     async def close(self) -> None:
         for fake in list(self._pods.values()):
             fake.kill()

@@ -236,6 +236,9 @@ class KubernetesRuntime:
             handle.finish(kube_objects.deleted_outcome(handle.last, killed=True))
             await handle.wait()
 
+    def refresh(self, pod: base.Pod) -> None:
+        """Nothing on disk to rewrite for this runtime."""
+
     async def close(self) -> None:
         """Stop watching; delete every Pod unless ``k8s_keep_pods_on_exit`` (then a restarted agent
         adopts them when the controller assigns them again)."""

@@ -193,11 +193,11 @@ def test_env_and_svc_apply_in_spec_order() -> None:
 
 
 def test_unknown_plugins_are_reported_and_skipped() -> None:
-    job = JobBuilder("j").task("w", 1).spec(plugins={"ssh": [], "env": [], "pytorch": ["--port=23456"]}).obj()
+    job = JobBuilder("j").task("w", 1).spec(plugins={"ray": [], "env": [], "hcclrank": ["--x=1"]}).obj()
 
     built = pod.build_pod(job, "w", 0)
 
-    assert registry.unknown_plugins(job) == ["pytorch", "ssh"]
+    assert registry.unknown_plugins(job) == ["hcclrank", "ray"]
     assert [e["name"] for e in built["spec"]["containers"][0]["env"]] == ["VK_TASK_INDEX", "VC_TASK_INDEX"]
 
 

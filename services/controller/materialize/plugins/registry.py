@@ -43,4 +43,4 @@ def on_pod_create(pod: Obj, job: Obj) -> None:
 
 def _load_builtins() -> None:
     # Imported lazily: the built-ins register themselves and import this module.
-    from services.controller.materialize.plugins import env, svc  # noqa: F401
+    from services.controller.materialize.plugins import env, mpi, pytorch, ssh, svc, tensorflow  # noqa: F401
