@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Callable
 
 from basalt import service
 from basalt.rpc import server as rpc_server
-from basalt.store import connection, extras, objects
+from basalt.store import connection, extras, membership, objects
 from basalt.v1 import jobs_pb2_grpc, nodes_pb2_grpc, scheduler_pb2_grpc
 from services.controller import admission_client, cluster_api, commands_api, jobs_api, nodes_api, queues_api
 from services.controller.reconcilers import commands, gc, jobs, podgroups, queues, ttl
@@ -35,6 +37,12 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     for inf in informers:
         tasks.spawn(f"informer-{inf.kind.plural}", inf.run(stop))
     await asyncio.gather(*(inf.synced.wait() for inf in informers))
+    ring = membership.Membership(client, "controller", settings.instance_id or default_instance_id(),
+                                 ttl_seconds=settings.lease_seconds)
+    reconciler.owns = command_reconciler.owns = ring.owns
+    await ring.refresh()
+    tasks.spawn("membership", service.forever(stop, _follow_ring(ring, reconciler, command_reconciler),
+                                              settings.lease_seconds / 5))
     tasks.spawn("job-workers", reconciler.run(stop))
     tasks.spawn("queue-worker", queue_controller.run(stop))
     tasks.spawn("bare-pod-groups", bare_pods.run(stop))
@@ -53,7 +61,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
     srv.add(scheduler_pb2_grpc.add_ClusterServiceServicer_to_server, cluster_api.ClusterServicer(store))
     await srv.start()
-    log.info("controller serving on %s", srv.address)
+    ring.address = srv.address
+    log.info("controller %s serving on %s", ring.member_id, srv.address)
     if bound is not None:
         bound.append(srv.address)
     ready.set()
@@ -62,6 +71,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     finally:
         await srv.stop()
         await tasks.close()
+        await ring.leave()
         await admission.close()
         await client.aclose()
 
@@ -69,4 +79,21 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
 def _as_step(fn: Callable[[], None]) -> service.Step:
     async def step() -> None:
         fn()
+    return step
+
+
+def default_instance_id() -> str:
+    return f"controller-{socket.gethostname()}-{os.getpid()}"
+
+
+def _follow_ring(ring: membership.Membership, reconciler: jobs.JobReconciler,
+                 command_reconciler: commands.CommandReconciler) -> service.Step:
+    """Renew our lease; when members come or go, look at every job and command again."""
+    async def step() -> None:
+        before = ring.view
+        await ring.refresh()
+        if ring.view != before:
+            log.info("controller ring: %s", ", ".join(ring.view.members))
+            reconciler.resync_all()
+            command_reconciler.resync()
     return step

@@ -25,3 +25,5 @@ class Settings:
     """Failed reconciles of one job before it is terminated (Volcano's --max-requeue-num; -1: never)."""
     ttl_check_seconds: float = 1.0
     """How often finished jobs are checked against their ttlSecondsAfterFinished."""
+    lease_seconds: float = 5.0
+    """Membership lease: a controller that stops renewing it for this long loses its jobs to the others."""

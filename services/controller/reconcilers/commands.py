@@ -31,6 +31,13 @@ class CommandReconciler:
         self.on_queue = on_queue
         self.queue = workqueue.WorkQueue()
         self.commands = informer.Informer(store, kinds.COMMAND, self._on_command)
+        # Active-active: a command is claimed only by the ring's owner of its target, so the
+        # action lands on the instance that reconciles that job (or queue).
+        self.owns: Callable[[str], bool] = lambda key: True
+
+    def resync(self) -> None:
+        for key in list(self.commands.cache):
+            self.queue.add(key)
 
     def _on_command(self, kind: str, cmd: Obj, old: Obj | None) -> None:
         if kind != "DELETED":
@@ -49,7 +56,7 @@ class CommandReconciler:
     async def execute(self, key: str) -> bool:
         """Claim the command by deleting it, then dispatch its action; False when not ours."""
         cmd = self.commands.cache.get(key)
-        if cmd is None:
+        if cmd is None or not self.owns(target_key(cmd)):
             return False
         try:
             await self.store.delete(kinds.COMMAND, cmd, expect=meta.resource_version(cmd))
@@ -67,3 +74,11 @@ class CommandReconciler:
             return False
         log.info("command %s: %s %s %s", key, action, target.get("kind"), name)
         return True
+
+
+def target_key(cmd: Obj) -> str:
+    """The ring key of what a command acts on: ``ns/name`` for a job, ``queue/<name>`` for a queue."""
+    target = command.target_of(cmd)
+    if target.get("kind") == kinds.QUEUE.kind:
+        return f"queue/{target.get('name') or ''}"
+    return f"{meta.namespace(cmd)}/{target.get('name') or ''}"

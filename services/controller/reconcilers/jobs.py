@@ -17,6 +17,8 @@ import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict, deque
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,11 @@ MAX_REQUEUES = 15
 class Request:
     action: bus.Action
     target: machine.Target | None = None
+    version: int = -1  # the job's status.version when the event happened; -1: unknown (always current)
+
+
+def everyone(key: str) -> bool:
+    return True
 
 
 class JobReconciler:
@@ -57,6 +64,10 @@ class JobReconciler:
         self.pods_of: dict[str, set[str]] = defaultdict(set)  # job key -> pod keys
         self.requests: dict[str, deque[Request]] = defaultdict(deque)
         self.deleted: dict[str, Obj] = {}  # job key -> last seen job, for cleanup after deletion
+        # Active-active: every instance watches everything, but only the ring's owner of a job
+        # reconciles it. Non-owners keep the job's requests (stamped with its version) so that
+        # a takeover acts on events the old owner may not have handled; stale ones are dropped.
+        self.owns: Callable[[str], bool] = everyone
 
     def informers(self) -> list[informer.Informer]:
         return [self.jobs, self.pods, self.groups, self.classes]
@@ -155,8 +166,17 @@ class JobReconciler:
         self._arm(key)
 
     def _request(self, job_key: str, request: Request) -> None:
+        ns, _, name = job_key.partition("/")
+        job = self.jobs.get(ns, name)
+        if request.version < 0 and job is not None:
+            request = dataclasses.replace(request, version=jobspec.version(job))
         self.requests[job_key].append(request)
         self.queue.add(job_key)
+
+    def resync_all(self) -> None:
+        """After the ring changed: every job this instance may now own gets a look."""
+        for job in self.jobs.items():
+            self.queue.add(meta.key(job))
 
     def resync(self) -> None:
         """Queue every job that is still moving; finished and aborted jobs wait for a change."""
@@ -177,6 +197,8 @@ class JobReconciler:
         while not stop.is_set():
             key = await self.queue.get()
             try:
+                if not self.owns(key):
+                    continue  # another instance's job (the finally below marks it done)
                 await self.reconcile(key)
                 self.failures.pop(key, None)
             except errors.Conflict:
@@ -223,6 +245,7 @@ class JobReconciler:
             await self._add_keypair(job)
             self.queue.add(key)
             return
+        _drop_stale(pending, jobspec.version(job))
         request = pending.popleft() if pending else Request(bus.Action.SYNC_JOB)
         if request.action in bus.TARGETED_ACTIONS and request.target is None:
             request = Request(bus.Action.SYNC_JOB)  # a targeted restart needs its pod
@@ -336,6 +359,12 @@ def request_is_sync(pending: deque[Request] | None) -> bool:
 
 def _phase(job: Obj) -> str:
     return str(((job.get("status") or {}).get("state") or {}).get("phase") or "Pending")
+
+
+def _drop_stale(pending: deque[Request] | None, version: int) -> None:
+    """Requests raised against an older version of the job were acted upon by a restart since."""
+    while pending and 0 <= pending[0].version < version:
+        pending.popleft()
 
 
 def labels_task(pod: Obj) -> str:
