@@ -70,7 +70,9 @@ class Stack:
                             "BASALT_NODES": str(c.nodes), "BASALT_NODE_RESOURCES": c.node_resources,
                             "BASALT_WORK_DIR": str(c.data_dir / "pods"), "BASALT_AGENT_ID": "agent-0"},
                   f"grpc:{agent}")
-        self._add("gateway", {"BASALT_LISTEN_HOST": c.host, "BASALT_PORT": str(port), "BASALT_CONTROLLER": controller},
+        # Anonymous access suits a laptop stack; compose and Kubernetes deployments require tokens.
+        self._add("gateway", {"BASALT_LISTEN_HOST": c.host, "BASALT_PORT": str(port), "BASALT_CONTROLLER": controller,
+                              "BASALT_ALLOW_ANONYMOUS": "true"},
                   f"http:{self.gateway_url}/healthz")
 
     def _add(self, name: str, env: dict[str, str], health: str, module: str | None = None) -> None:

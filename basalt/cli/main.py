@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-from basalt.cli import client, commands, job, logs
+from basalt.cli import client, commands, explain, job, logs, queue, status
 
 LocalHandler = Callable[[argparse.Namespace], Any]
 
@@ -35,9 +35,12 @@ def run(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextI
 def build_parser() -> tuple[argparse.ArgumentParser, LocalHandler | None]:
     parser = argparse.ArgumentParser(prog="basalt", description="Basalt: batch scheduling with Volcano semantics")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    common = commands.common_options()
+    common, connection = commands.common_options(), commands.connection_options()
     job.add_parser(subparsers, common)
+    queue.add_parser(subparsers, connection)
+    explain.add_parser(subparsers, common)
     logs.add_parser(subparsers, common)
+    status.add_parser(subparsers, connection)
     return parser, add_up(subparsers)
 
 
@@ -67,7 +70,7 @@ async def execute(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run a gateway command; a refusal prints vcctl's ``Failed to <action>: <message>`` and is 1."""
     handler: commands.Handler = args.handler
     try:
-        async with client.Client(args.server) as api:
+        async with client.Client(args.server, token=args.token) as api:
             await handler(args, api, out)
     except client.ApiError as exc:
         print(f"Failed to {args.action}: {exc.message}", file=err)

@@ -36,14 +36,24 @@ class Extras:
         self._append = client.register_script(_APPEND_CAPPED)
 
     async def set_allocatable(self, node: str, allocatable: Mapping[str, int]) -> None:
-        key = keys.node_allocatable(node)
+        await self._replace_hash(keys.node_allocatable(node), allocatable)
+
+    async def _replace_hash(self, key: str, values: Mapping[str, int]) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.delete(key)
-            if allocatable:
+            if values:
                 # Typed copy: redis-py's mapping parameter is keyed by its whole field union.
-                fields: dict[redis_typing.FieldT, redis_typing.EncodableT] = {res: n for res, n in allocatable.items()}
+                fields: dict[redis_typing.FieldT, redis_typing.EncodableT] = {res: n for res, n in values.items()}
                 pipe.hset(key, mapping=fields)
             await pipe.execute()
+
+    async def set_queue_capability(self, queue: str, capability: Mapping[str, int] | None) -> None:
+        """Record the queue's capability for the bind script's limit check; None removes the limit."""
+        await self._replace_hash(keys.queue_capability(queue), capability or {})
+
+    async def queue_used(self, queue: str) -> dict[str, int]:
+        raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.queue_used(queue)))
+        return {k.decode(): int(v) for k, v in raw.items()}
 
     async def node_used(self, node: str) -> dict[str, int]:
         raw = cast(dict[bytes, bytes], await self.redis.hgetall(keys.node_used(node)))

@@ -54,6 +54,11 @@ def queue_used(queue: str) -> str:
     return f"{PREFIX}:acct:queue-used:{queue}"
 
 
+def queue_capability(queue: str) -> str:
+    """Hash resource -> milli-units the queue may hold at most (its spec.capability); absent: no limit."""
+    return f"{PREFIX}:acct:queue-cap:{queue}"
+
+
 def pod_log(namespace: str, name: str, uid: str) -> str:
     """String of a pod's captured output (capped), keyed by uid so a re-created pod starts empty."""
     return f"{PREFIX}:log:{namespace}/{name}/{uid}"

@@ -17,6 +17,7 @@ from basalt.store import codec, keys, scripts, txn as txn_mod
 
 Obj = dict[str, Any]
 DEFAULT_STREAM_CAP = 50_000
+MAX_PAGE = 2**31 - 1  # Kubernetes' limit is an int64, but Redis counts in smaller integers
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Store:
                    continue_token: str = "") -> Page:
         """One page of objects (all when limit is 0) and the resourceVersion to watch from."""
         low, high = _bounds(_ns(kind, namespace) if namespace else None, continue_token)
+        limit = min(max(limit, 0), MAX_PAGE)
         fetch = limit + 1 if limit else 0
         raw = await self._list(keys=[keys.RESOURCE_VERSION, keys.index(kind.plural)],
                                args=[low, high, fetch, keys.obj_prefix(kind.plural)])
@@ -112,6 +114,27 @@ class Store:
             if obj is not None:
                 meta.metadata(obj)["resourceVersion"] = str(rv)
         return rvs
+
+    async def commit_many(self, plans: builtins.list[txn_mod.Txn]) -> builtins.list[errors.BasaltError | None]:
+        """Apply each plan atomically on its own, all sent in one round trip (a pipeline, not a
+        transaction: one plan's refusal leaves the others applied). Returns None for each applied
+        plan (its objects carry their new resourceVersion) or the refusal it got."""
+        if not plans:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for t in plans:
+                await self._txn(keys=t.keys, args=[t.plan(self.stream_cap)], client=pipe)
+            replies = await pipe.execute()
+        out: builtins.list[errors.BasaltError | None] = []
+        for t, result in zip(plans, replies):
+            if int(result[0]) != 1:
+                out.append(_refusal(t, result))
+                continue
+            for obj, rv in zip(t.objects, result[1:]):
+                if obj is not None:
+                    meta.metadata(obj)["resourceVersion"] = str(int(rv))
+            out.append(None)
+        return out
 
     async def watch(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
                     stop_when_idle: bool = False) -> AsyncIterator[Event]:

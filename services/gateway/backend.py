@@ -12,7 +12,7 @@ from aiohttp import web
 from basalt import errors
 from basalt.rpc import server as rpc_server
 from basalt.rpc import status as rpc_status
-from basalt.v1 import jobs_pb2_grpc
+from basalt.v1 import jobs_pb2_grpc, scheduler_pb2_grpc
 from services.gateway import status
 
 T = TypeVar("T")
@@ -27,6 +27,10 @@ class Backend:
         self.jobs: Any = stubs.JobServiceStub(self.channel)
         self.pods: Any = stubs.PodServiceStub(self.channel)
         self.podgroups: Any = stubs.PodGroupServiceStub(self.channel)
+        self.queues: Any = stubs.QueueServiceStub(self.channel)
+        self.commands: Any = stubs.CommandServiceStub(self.channel)
+        cluster: Any = scheduler_pb2_grpc
+        self.cluster: Any = cluster.ClusterServiceStub(self.channel)
 
     async def call(self, method: Callable[..., Awaitable[T]], request: Any,
                    subject: status.Subject | None = None) -> T:

@@ -69,7 +69,7 @@ def decode(data: bytes, content_type: str) -> Obj:
 def _parse(text: str, fmt: str) -> Any:
     try:
         if fmt == JSON:
-            return json.loads(text, parse_constant=_reject_constant)
+            return json.loads(text, parse_constant=reject_constant)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except (ValueError, yaml.YAMLError) as exc:  # json.JSONDecodeError is a ValueError
         raise errors.BadRequest(f"the request body could not be parsed as {fmt}: {_one_line(exc)}") from None
@@ -77,7 +77,7 @@ def _parse(text: str, fmt: str) -> Any:
         raise errors.BadRequest(f"the request body could not be parsed as {fmt}: nested too deeply") from None
 
 
-def _reject_constant(name: str) -> Any:
+def reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
@@ -115,6 +115,9 @@ def place(obj: Obj, kind: kinds.Kind, namespace: str) -> Obj:
     metadata = obj["metadata"] = {} if metadata is None else metadata  # null or absent: empty
     if not isinstance(metadata, dict):
         raise errors.BadRequest(f"metadata must be an object, not {_type_name(metadata)}")
+    if not kind.namespaced:
+        metadata.pop("namespace", None)  # the API server clears it on cluster-scoped objects
+        return obj
     # An empty namespace means "unset" in Kubernetes, so it takes the path's.
     if (metadata.get("namespace") or namespace) != namespace:
         raise errors.BadRequest(NAMESPACE_MISMATCH)

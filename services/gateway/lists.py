@@ -12,6 +12,9 @@ from basalt.v1 import common_pb2
 
 Obj = dict[str, Any]
 INT64_MAX = 2**63 - 1  # the proto fields are int64
+MAX_LIMIT = 2**31 - 1
+"""Largest page the gateway asks the controller for. Kubernetes lets a server return fewer items
+than ``limit`` (with ``continue`` for the rest), and the store refuses page sizes near int64."""
 
 
 def options(query: Mapping[str, str], namespace: str) -> common_pb2.ListOptions:
@@ -20,7 +23,7 @@ def options(query: Mapping[str, str], namespace: str) -> common_pb2.ListOptions:
         namespace=namespace,
         label_selector=query.get("labelSelector", ""),
         field_selector=query.get("fieldSelector", ""),
-        limit=non_negative(query, "limit"),
+        limit=min(non_negative(query, "limit"), MAX_LIMIT),
         continue_token=query.get("continue", ""),
     )
 

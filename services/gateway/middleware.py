@@ -44,3 +44,11 @@ def from_http(request: web.Request, exc: web.HTTPException) -> errors.BasaltErro
     if exc.status < 500:
         return errors.BadRequest(exc.text or exc.reason)
     return errors.BasaltError(exc.text or exc.reason)
+
+
+@web.middleware
+async def no_dry_run(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """``dryRun`` is refused on writes rather than ignored: ignoring it would store the object."""
+    if request.method not in ("GET", "HEAD") and "dryRun" in request.query:
+        raise errors.BadRequest("dryRun is not supported by this server")
+    return await handler(request)

@@ -17,3 +17,17 @@ class Settings:
     """Largest request body accepted; larger bodies get 413, as the Kubernetes API server does."""
     rpc_timeout: float = 30.0
     """Seconds to wait for the controller on one call before answering 503."""
+    tokens_file: str = ""
+    """Bearer tokens (YAML or CSV): token -> subject, namespaces (a list or "*") and verbs (read,
+    write, admin). Empty: no token is valid."""
+    allow_anonymous: bool = False
+    """Serve requests without an Authorization header as an anonymous user allowed everything.
+    ``basalt up`` turns it on for a local stack; shipped deployments leave it off."""
+    watch_start_seconds: float = 0.5
+    """How long a watch waits for the controller's first event before sending its 200 headers, so
+    a resourceVersion that is too old is answered with a 410 Status rather than an ERROR event."""
+    log_follow_seconds: float = 3600.0
+    """Longest a ``follow=true`` log stream stays open."""
+    log_poll_max_seconds: float = 2.0
+    """Longest pause between two log polls of a followed pod (the pause doubles from 50 ms while
+    nothing new arrives)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import redis.asyncio as aioredis
 
 from basalt import redis_server
 from services.admission import app as admission_app
@@ -15,7 +16,7 @@ from tests import servers
 
 
 @pytest.fixture
-async def admission_target(redis_client, redis_proc: redis_server.RedisServer) -> AsyncIterator[str]:
+async def admission_target(redis_client: aioredis.Redis, redis_proc: redis_server.RedisServer) -> AsyncIterator[str]:
     async with servers.running(admission_app.serve,
                                AdmissionSettings(redis_url=redis_proc.url, listen="127.0.0.1:0")) as addr:
         yield addr

@@ -146,3 +146,9 @@ async def test_gang_commit_is_all_or_nothing_on_stale_member(store: objects.Stor
     with pytest.raises(errors.Conflict):
         await store.commit(t)
     assert "bound" not in (await store.must_get(kinds.POD, "default", "a"))["metadata"]["labels"]
+
+
+async def test_list_limit_beyond_redis_integers_is_capped(store: objects.Store) -> None:
+    await store.create(kinds.POD, pod("a"))
+    page = await store.list(kinds.POD, "default", limit=10**17)
+    assert [p["metadata"]["name"] for p in page.items] == ["a"] and page.continue_token == ""

@@ -92,3 +92,12 @@ def test_compose_services_and_settings() -> None:
 def test_redis_persists_append_only_everywhere() -> None:
     redis_args = [c.get("args") for _, c in k8s_containers() if c.get("image", "").startswith("redis")]
     assert redis_args and all("--appendonly" in a and a[a.index("--appendonly") + 1] == "yes" for a in redis_args)
+
+
+def test_compose_tokens_file_loads_with_the_gateways_loader() -> None:
+    from services.gateway import auth
+
+    tokens = auth.load(str(ROOT / "deploy/compose/tokens.yaml"), allow_anonymous=False)
+    assert not tokens.allow_anonymous
+    subjects = {identity.subject for identity in tokens.by_digest.values()}
+    assert subjects == {"ops", "alice"}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from services.gateway.routes import health, jobs, podgroups, pods
+from services.gateway.routes import commands, discovery, health, jobs, nodes, openapi, podgroups, pods, queues
 
 
 def add_all(app: web.Application) -> None:
-    for module in (health, jobs, podgroups, pods):
+    for module in (health, discovery, openapi, jobs, queues, podgroups, commands, pods, nodes):
         module.add(app)

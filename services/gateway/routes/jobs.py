@@ -1,34 +1,27 @@
-"""Volcano Jobs under ``/apis/batch.volcano.sh/v1alpha1``."""
+"""Volcano Jobs under ``/apis/batch.volcano.sh/v1alpha1``: every verb, ``status``, ``explain``
+(why the job is not placed) and vcctl's ``suspend``/``resume``/``restart`` as POST subresources."""
 
 from __future__ import annotations
 
-import json
+from aiohttp import web
+from google.protobuf import json_format
 
-from aiohttp import hdrs, web
+from services.gateway import backend, served, wire
+from services.gateway.routes import actions, objects
 
-from basalt.api import kinds, meta
-from basalt.v1 import jobs_pb2
-from services.gateway import backend, bodies, status, wire
-from services.gateway.routes import objects
-
-KIND = kinds.JOB
-PATHS = objects.Paths.of(KIND)
-IDEMPOTENCY_KEY = "Idempotency-Key"
+RESOURCE = served.JOBS
 
 
 def add(app: web.Application) -> None:
-    objects.add_reads(app, KIND, lambda b: b.jobs)
-    app.router.add_post(PATHS.collection, create)
-    app.router.add_delete(PATHS.item, objects.item(KIND, lambda b: b.jobs.Delete))
+    objects.add(app, RESOURCE)
+    app.router.add_get(RESOURCE.item + "/explain", explain)
+    actions.add(app, RESOURCE, "suspend", lambda b: b.jobs.Suspend, objects.key)
+    actions.add(app, RESOURCE, "resume", lambda b: b.jobs.Resume, objects.key)
+    actions.add(app, RESOURCE, "restart", lambda b: b.jobs.Restart, objects.key)
 
 
-async def create(request: web.Request) -> web.StreamResponse:
-    """POST a Job (JSON or YAML); 201 with the stored object, defaults applied by admission."""
-    namespace = request.match_info["namespace"]
-    data = await wire.body(request)
-    job = bodies.place(bodies.decode(data, request.headers.get(hdrs.CONTENT_TYPE, "")), KIND, namespace)
-    rpc = backend.of(request)
-    reply = await rpc.call(rpc.jobs.Create, jobs_pb2.CreateJobRequest(
-        namespace=namespace, object_json=json.dumps(job),
-        idempotency_key=request.headers.get(IDEMPOTENCY_KEY, "")), status.Subject(KIND, meta.name(job)))
-    return wire.object_json(reply.object_json, 201)
+async def explain(request: web.Request) -> web.StreamResponse:
+    """The ExplainResponse as JSON (camelCase, zero values included so clients see every field)."""
+    rpc, object_key = backend.of(request), objects.key(request)
+    reply = await rpc.call(rpc.jobs.Explain, object_key, objects.subject(RESOURCE, object_key.name))
+    return wire.document(json_format.MessageToDict(reply, always_print_fields_with_no_presence=True))

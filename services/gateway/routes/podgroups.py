@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from basalt.api import kinds
+from services.gateway import served
 from services.gateway.routes import objects
-
-KIND = kinds.PODGROUP
 
 
 def add(app: web.Application) -> None:
-    objects.add_reads(app, KIND, lambda b: b.podgroups)
+    objects.add(app, served.PODGROUPS)

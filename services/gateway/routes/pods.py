@@ -1,34 +1,54 @@
-"""Pods under ``/api/v1`` (read-only: the controller creates them, agents report on them)."""
+"""Pods under ``/api/v1`` (read-only: the controller creates them, agents report on them), and
+their log: ``tailLines`` keeps the last N lines, ``follow=true`` streams until the pod finishes."""
 
 from __future__ import annotations
 
+import contextlib
+
 from aiohttp import web
 
-from basalt.api import kinds
 from basalt.v1 import jobs_pb2
-from services.gateway import backend, lists, status
+from services.gateway import backend, context, lists, logfollow, requestinfo, served, status
 from services.gateway.routes import objects
 
-KIND = kinds.POD
-COLLECTION = "/api/v1/namespaces/{namespace}/pods"
-ITEM = COLLECTION + "/{name}"
-LOG = ITEM + "/log"
+RESOURCE = served.PODS
+TEXT = "text/plain"
 
 
 def add(app: web.Application) -> None:
-    app.router.add_get(COLLECTION, objects.collection(KIND, lambda b: b.pods.List))
-    app.router.add_get(ITEM, objects.item(KIND, lambda b: b.pods.Get))
-    app.router.add_get(LOG, log)
+    objects.add(app, RESOURCE)
+    app.router.add_get(RESOURCE.item + "/log", log)
 
 
 async def log(request: web.Request) -> web.StreamResponse:
-    """The pod's log as text/plain; ``tailLines`` keeps only the last N lines."""
     object_key = objects.key(request)
-    tail = lists.non_negative(request.query, "tailLines")
+    tail = lists.non_negative(request.query, "tailLines") if "tailLines" in request.query else None
     rpc = backend.of(request)
-    reply = await rpc.call(rpc.pods.GetLog, jobs_pb2.LogRequest(
-        namespace=object_key.namespace, name=object_key.name, tail_lines=tail),
-        status.Subject(KIND, object_key.name))
-    # The RPC reads tail_lines=0 as "all"; for Kubernetes tailLines=0 means no lines at all.
-    data = b"" if tail == 0 and "tailLines" in request.query else reply.data
-    return web.Response(body=data, content_type="text/plain")
+    subject = objects.subject(RESOURCE, object_key.name)
+
+    async def read_log(lines: int = 0) -> bytes:
+        reply = await rpc.call(rpc.pods.GetLog, jobs_pb2.LogRequest(
+            namespace=object_key.namespace, name=object_key.name, tail_lines=lines), subject)
+        return bytes(reply.data)
+
+    if request.query.get("follow", "").lower() not in requestinfo.TRUE:
+        # The RPC reads tail_lines=0 as "all"; for Kubernetes tailLines=0 means no lines at all.
+        data = b"" if tail == 0 else await read_log(tail or 0)
+        return web.Response(body=data, content_type=TEXT)
+    data = await read_log()  # before the headers, so a missing pod is still a 404 Status
+
+    async def pod_done() -> bool:
+        reply = await rpc.call(rpc.pods.Get, object_key, subject)
+        return logfollow.finished(reply.object_json)
+
+    response = web.StreamResponse(headers={"Content-Type": TEXT})
+    response.enable_chunked_encoding()
+    await response.prepare(request)
+    config = context.settings_of(request)
+    with contextlib.suppress(status.Failure, ConnectionError):  # pod deleted or client gone: stop
+        await logfollow.follow(logfollow.Source(read_log, pod_done), response.write,
+                               logfollow.tail(data, tail), len(data), config.log_follow_seconds,
+                               config.log_poll_max_seconds)
+    with contextlib.suppress(ConnectionError):
+        await response.write_eof()
+    return response

@@ -15,7 +15,7 @@ from tests import servers
 
 @pytest.fixture
 async def gateway_url(controller_target: str) -> AsyncIterator[str]:
-    async with servers.running(app.serve, Settings(port=0, controller=controller_target)) as url:
+    async with servers.running(app.serve, Settings(port=0, controller=controller_target, allow_anonymous=True)) as url:
         yield url
 
 

@@ -59,7 +59,7 @@ def as_submitted(job: Any) -> Any:
 @pytest.fixture
 async def limited(controller_target: str) -> AsyncIterator[aiohttp.ClientSession]:
     """A gateway with a small body limit, so the 413 paths need no megabytes."""
-    settings = Settings(port=0, controller=controller_target, max_body_bytes=LIMIT)
+    settings = Settings(port=0, controller=controller_target, max_body_bytes=LIMIT, allow_anonymous=True)
     async with servers.running(app.serve, settings) as url, aiohttp.ClientSession(base_url=url) as session:
         yield session
 
@@ -115,7 +115,7 @@ async def test_missing_job_and_unknown_path_are_404_status(http: aiohttp.ClientS
 
 
 async def test_wrong_method_is_405_status(http: aiohttp.ClientSession) -> None:
-    async with http.put(f"{JOBS}/a", data="{}") as reply:
+    async with http.put("/api/v1/namespaces/default/pods/a", data="{}") as reply:  # pods are read-only
         assert_status(await reply.json(), 405, "MethodNotAllowed")
 
 
@@ -233,7 +233,7 @@ async def test_health_and_readiness(http: aiohttp.ClientSession) -> None:
 
 
 async def test_unreachable_controller_is_503(unused_tcp_port: int) -> None:
-    settings = Settings(port=0, controller=f"127.0.0.1:{unused_tcp_port}")
+    settings = Settings(port=0, controller=f"127.0.0.1:{unused_tcp_port}", allow_anonymous=True)
     async with servers.running(app.serve, settings) as url, aiohttp.ClientSession(base_url=url) as http:
         code, body = await get(http, f"{JOBS}/a")
         assert_status(body, 503, "ServiceUnavailable")
