@@ -10,7 +10,7 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     """The shared store."""
     listen: str = "127.0.0.1:7001"
-    """gRPC address for JobService, PodService and NodeService (port 0 picks a free port)."""
+    """gRPC address of every controller service: jobs, queues, commands, pods, podgroups, nodes, cluster (port 0: any free port)."""
     admission: str = "127.0.0.1:7002"
     """Address of the admission service; every create and update is reviewed there."""
     workers: int = 4
