@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import grpc
@@ -23,9 +24,14 @@ class Server:
     def add(self, register: Callable[[object, grpc.aio.Server], None], servicer: object) -> None:
         register(servicer, self.grpc)
 
-    async def start(self) -> None:
+    async def start(self, *, ready: asyncio.Event | None = None, bound: list[str] | None = None) -> None:
+        """Serve; then report the bound address (``bound``, for embedding) and readiness."""
         await self.grpc.start()
         await self.health.set("", health_pb2.HealthCheckResponse.SERVING)
+        if bound is not None:
+            bound.append(self.address)
+        if ready is not None:
+            ready.set()
 
     async def stop(self, grace: float = 5.0) -> None:
         await self.health.enter_graceful_shutdown()

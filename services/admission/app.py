@@ -20,11 +20,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv = rpc_server.Server(settings.listen)
     srv.add(admission_pb2_grpc.add_AdmissionServiceServicer_to_server,
             servicer.AdmissionServicer(objects.Store(client)))
-    await srv.start()
+    await srv.start(ready=ready, bound=bound)
     log.info("admission serving on %s", srv.address)
-    if bound is not None:
-        bound.append(srv.address)
-    ready.set()
     try:
         await stop.wait()
     finally:

@@ -60,12 +60,9 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv.add(jobs_pb2_grpc.add_CommandServiceServicer_to_server, commands_api.CommandServicer(store, side))
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
     srv.add(scheduler_pb2_grpc.add_ClusterServiceServicer_to_server, cluster_api.ClusterServicer(store))
-    await srv.start()
     ring.address = srv.address
+    await srv.start(ready=ready, bound=bound)
     log.info("controller %s serving on %s", ring.member_id, srv.address)
-    if bound is not None:
-        bound.append(srv.address)
-    ready.set()
     try:
         await stop.wait()
     finally:

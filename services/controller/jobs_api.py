@@ -19,7 +19,9 @@ from services.controller.state import bus, explain
 log = logging.getLogger("basalt.controller.jobs")
 
 
-class JobServicer(jobs_pb2_grpc.JobServiceServicer):
+class JobServicer(objects_api.Reads, jobs_pb2_grpc.JobServiceServicer):
+    kind = kinds.JOB
+
     def __init__(self, store: objects.Store, side: extras.Extras, admission: admission_client.AdmissionClient) -> None:
         self.store = store
         self.side = side
@@ -40,14 +42,6 @@ class JobServicer(jobs_pb2_grpc.JobServiceServicer):
         created = await self.store.create(kinds.JOB, reviewed)
         log.info("job %s created", meta.key(created))
         return created
-
-    @status.unary
-    async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
-        return objects_api.to_response(await self.store.must_get(kinds.JOB, request.namespace, request.name))
-
-    @status.unary
-    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
-        return await objects_api.list_objects(self.store, kinds.JOB, request)
 
     @status.unary
     async def Delete(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
@@ -112,18 +106,12 @@ def to_explain_response(found: explain.Explanation) -> jobs_pb2.ExplainResponse:
                                     queue_pending=found.queue_pending, reasons=reasons, summary=found.summary)
 
 
-class PodServicer(jobs_pb2_grpc.PodServiceServicer):
+class PodServicer(objects_api.Reads, jobs_pb2_grpc.PodServiceServicer):
+    kind = kinds.POD
+
     def __init__(self, store: objects.Store, side: extras.Extras) -> None:
         self.store = store
         self.side = side
-
-    @status.unary
-    async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
-        return objects_api.to_response(await self.store.must_get(kinds.POD, request.namespace, request.name))
-
-    @status.unary
-    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
-        return await objects_api.list_objects(self.store, kinds.POD, request)
 
     @status.unary
     async def GetLog(self, request: jobs_pb2.LogRequest, ctx: grpc.aio.ServicerContext) -> jobs_pb2.LogResponse:
@@ -134,14 +122,10 @@ class PodServicer(jobs_pb2_grpc.PodServiceServicer):
         return jobs_pb2.LogResponse(data=data)
 
 
-class PodGroupServicer(jobs_pb2_grpc.PodGroupServiceServicer):
+class PodGroupServicer(objects_api.Reads, jobs_pb2_grpc.PodGroupServiceServicer):
+    kind = kinds.PODGROUP
+
     def __init__(self, store: objects.Store) -> None:
         self.store = store
 
-    @status.unary
-    async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
-        return objects_api.to_response(await self.store.must_get(kinds.PODGROUP, request.namespace, request.name))
 
-    @status.unary
-    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
-        return await objects_api.list_objects(self.store, kinds.PODGROUP, request)

@@ -6,8 +6,11 @@ import json
 import secrets
 from typing import Any
 
+import grpc
+
 from basalt import errors
 from basalt.api import kinds, meta, selectors
+from basalt.rpc import status
 from basalt.store import objects
 from basalt.v1 import common_pb2
 
@@ -104,3 +107,18 @@ def carry_server_fields(new: Obj, old: Obj, *, controller_annotations: tuple[str
 
 def to_response(obj: Obj) -> common_pb2.ObjectResponse:
     return common_pb2.ObjectResponse(object_json=json.dumps(obj))
+
+
+class Reads:
+    """Get and List of one kind, shared by the object services (mixed in before the generated base)."""
+
+    kind: kinds.Kind
+    store: objects.Store
+
+    @status.unary
+    async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
+        return to_response(await self.store.must_get(self.kind, request.namespace, request.name))
+
+    @status.unary
+    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
+        return await list_objects(self.store, self.kind, request)

@@ -22,7 +22,9 @@ log = logging.getLogger("basalt.controller.queues")
 OPERATIONS = {"open": bus.Action.OPEN_QUEUE, "close": bus.Action.CLOSE_QUEUE}
 
 
-class QueueServicer(jobs_pb2_grpc.QueueServiceServicer):
+class QueueServicer(objects_api.Reads, jobs_pb2_grpc.QueueServiceServicer):
+    kind = kinds.QUEUE
+
     def __init__(self, store: objects.Store, side: extras.Extras, admission: admission_client.AdmissionClient) -> None:
         self.store = store
         self.side = side
@@ -41,14 +43,6 @@ class QueueServicer(jobs_pb2_grpc.QueueServiceServicer):
         created = await self.store.create(kinds.QUEUE, reviewed)
         log.info("queue %s created", meta.name(created))
         return created
-
-    @status.unary
-    async def Get(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
-        return objects_api.to_response(await self.store.must_get(kinds.QUEUE, "", request.name))
-
-    @status.unary
-    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
-        return await objects_api.list_objects(self.store, kinds.QUEUE, request)
 
     @status.unary
     async def Update(self, request: jobs_pb2.UpdateRequest, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:

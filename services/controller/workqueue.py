@@ -4,6 +4,12 @@ a key being processed when it is queued again is processed again afterwards."""
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from basalt import errors
+
+log = logging.getLogger("basalt.controller.workqueue")
 
 
 class WorkQueue:
@@ -37,3 +43,18 @@ class WorkQueue:
 
     def __len__(self) -> int:
         return self._queue.qsize()
+
+    async def process(self, stop: asyncio.Event, handle: Callable[[str], Awaitable[object]], what: str) -> None:
+        """Hand keys to ``handle`` until ``stop``: a lost CAS race is retried at once (re-read),
+        any other failure after a second, so one bad object never stops the worker."""
+        while not stop.is_set():
+            key = await self.get()
+            try:
+                await handle(key)
+            except errors.Conflict:
+                self.add_after(key, 0.05)
+            except Exception:  # noqa: BLE001 - logged with its traceback, then retried
+                log.exception("%s %s failed; retrying", what, key)
+                self.add_after(key, 1.0)
+            finally:
+                self.done(key)

@@ -44,14 +44,7 @@ class CommandReconciler:
             self.queue.add(meta.key(cmd))
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            key = await self.queue.get()
-            try:
-                await self.execute(key)
-            except Exception:  # noqa: BLE001 - one bad command must not stop the others
-                log.exception("command %s failed", key)
-            finally:
-                self.queue.done(key)
+        await self.queue.process(stop, self.execute, "command")
 
     async def execute(self, key: str) -> bool:
         """Claim the command by deleting it, then dispatch its action; False when not ours."""

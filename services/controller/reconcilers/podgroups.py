@@ -28,17 +28,7 @@ class BarePodGroups:
             self.queue.add(meta.key(pod))
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            key = await self.queue.get()
-            try:
-                await self.reconcile(key)
-            except errors.Conflict:
-                self.queue.add_after(key, 0.05)
-            except Exception:  # noqa: BLE001 - one bad pod must not stop the controller
-                log.exception("podgroup for pod %s failed; retrying", key)
-                self.queue.add_after(key, 1.0)
-            finally:
-                self.queue.done(key)
+        await self.queue.process(stop, self.reconcile, "podgroup for pod")
 
     async def reconcile(self, key: str) -> None:
         pod = self.pods.cache.get(key)

@@ -82,17 +82,7 @@ class QueueController:
             self.queue.add(meta.name(queue))
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            name = await self.queue.get()
-            try:
-                await self.reconcile(name)
-            except errors.Conflict:
-                self.queue.add_after(name, 0.05)
-            except Exception:  # noqa: BLE001 - one bad queue must not stop the controller
-                log.exception("reconcile of queue %s failed; retrying", name)
-                self.queue.add_after(name, 1.0)
-            finally:
-                self.queue.done(name)
+        await self.queue.process(stop, self.reconcile, "reconcile of queue")
 
     async def reconcile(self, name: str) -> None:
         queue = self.queues.get("", name)
