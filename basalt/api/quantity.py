@@ -9,6 +9,7 @@ never rounds a request down.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from fractions import Fraction
@@ -65,6 +66,14 @@ def parse(value: str | int | float) -> Fraction:
 
 def to_milli(value: str | int | float) -> int:
     """Parse and convert to integer milli-units, rounding up as Kubernetes does."""
+    if isinstance(value, bool):  # True == 1 as a cache key: refuse it before the cache sees it
+        raise QuantityError(f"quantity must be a string or number, got {value!r}")
+    return _to_milli(value)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _to_milli(value: str | int | float) -> int:
+    """Cached: exact parsing is slow and clusters repeat the same few quantities endlessly."""
     return math.ceil(parse(value) * 1000)
 
 

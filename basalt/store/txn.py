@@ -53,7 +53,15 @@ class Txn:
             self.incrs.append({"k": self.key(key_name), "f": fld, "by": by})
 
     def limit(self, used_key: str, cap_key: str, resource: str, add: int) -> None:
-        self.limits.append({"used": self.key(used_key), "cap": self.key(cap_key), "res": resource, "add": add})
+        """Refuse the commit unless used[resource] + add <= cap[resource]. Limits on the same
+        counter add up: the script checks each against the stored usage, so two pods of a gang
+        on one node must be checked as one amount."""
+        used, cap = self.key(used_key), self.key(cap_key)
+        for lim in self.limits:
+            if (lim["used"], lim["cap"], lim["res"]) == (used, cap, resource):
+                lim["add"] += add
+                return
+        self.limits.append({"used": used, "cap": cap, "res": resource, "add": add})
 
     def plan(self, stream_cap: int) -> str:
         return json.dumps({"puts": self.puts, "limits": self.limits, "incr": self.incrs, "cap": stream_cap})

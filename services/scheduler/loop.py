@@ -1,107 +1,116 @@
-"""One scheduling session per period: read the shared view, run the pure core, commit.
+"""One scheduling session per period over the cached shared view; commit what this instance owns.
 
 The I/O edge of the scheduler. The session itself (services/scheduler/framework) is pure; this
-module reads its inputs from Redis and commits its decisions: PodGroup status with CAS, and each
-gang with one atomic script (all pods bound or none), so a racing instance loses cleanly.
+module opens it on a snapshot assembled from the informer cache, restricted to the PodGroups the
+ring gives this instance, runs it off the event loop (so leases keep being renewed during a long
+session), and commits through ``commit.Committer``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
-from basalt import errors
-from basalt.api import kinds, meta
-from basalt.store import extras, objects, txn
-from services.scheduler import conf as conf_mod
-from services.scheduler import framework
+from basalt.api import kinds, meta, resources
+from basalt.store import extras, membership, objects
+from services.scheduler import commit, policy, takeover
+from services.scheduler.cache import view
 from services.scheduler.framework import result as result_mod
+from services.scheduler.framework import runner
 
 Obj = dict[str, Any]
+Stats = commit.Stats
 log = logging.getLogger("basalt.scheduler")
-
-
-@dataclass
-class Stats:
-    sessions: int = 0
-    pods_bound: int = 0
-    gangs_bound: int = 0
-    commit_conflicts: int = 0
-    last_session_seconds: float = 0.0
+NODE_GROUP = "node"
 
 
 class SchedulerLoop:
-    def __init__(self, store: objects.Store, policy: conf_mod.SchedulerConf, instance_id: str) -> None:
+    def __init__(self, store: objects.Store, policies: policy.PolicySource, members: membership.Membership,
+                 cache: view.ClusterCache, *, max_groups: int = 0) -> None:
         self.store = store
-        self.policy = policy
-        self.instance_id = instance_id
+        self.policies = policies
+        self.members = members
+        self.cache = cache
+        self.max_groups = max_groups
         self.stats = Stats()
+        self.extras = extras.Extras(store.redis)
+        self.capabilities: dict[str, Mapping[str, int] | None] = {}
+        self.committer = commit.Committer(store, cache, self.stats, lambda q: self.capabilities.get(q))
+        self.takeover = takeover.TakeoverClock()
+        self.owned_podgroups = 0
+        self._node_scan: asyncio.Task[dict[str, str]] | None = None
+        self.last_open_seconds = 0.0  # snapshot assembly of the last session
+        self.last_run_seconds = 0.0  # the pure session (actions and plugins)
+        self.last_commit_seconds = 0.0
+
+    @property
+    def instance_id(self) -> str:
+        return self.members.member_id
 
     async def run_once(self) -> result_mod.SessionResult:
         started = time.perf_counter()
-        nodes, pods, podgroups, queues, classes = await asyncio.gather(
-            self.store.list_all(kinds.NODE), self.store.list_all(kinds.POD),
-            self.store.list_all(kinds.PODGROUP), self.store.list_all(kinds.QUEUE),
-            self.store.list_all(kinds.PRIORITY_CLASS))
-        live = await extras.live_members(self.store.redis, "node")
-        nodes = [n for n in nodes if meta.name(n) in live]
-        snapshot = framework.build_snapshot(nodes, pods, podgroups, queues, classes)
-        decided = framework.run_session(snapshot, self.policy, time.time())
-        await self._commit(decided, {meta.key(p): p for p in pods}, {meta.key(g): g for g in podgroups})
+        conf = self.policies.get()
+        ring = await self.members.refresh()
+        self.takeover.observe(self.members, self.cache.group_records)
+        live_nodes = await self._live_nodes()
+        await self._sync_capabilities()
+        opened = time.perf_counter()
+        # Each member starts its node scan at its own point of the node list (fewer races).
+        start = ring.members.index(self.instance_id) / len(ring.members)
+        snap, share = self.cache.snapshot(live_nodes, lambda key: ring.owns(self.instance_id, key),
+                                          self.max_groups, start)
+        self.last_open_seconds = time.perf_counter() - opened
+        self.owned_podgroups = share.owned_waiting
+        ran = time.perf_counter()
+        decided = await asyncio.to_thread(runner.run_session, snap, conf, time.time())
+        committed = time.perf_counter()
+        self.last_run_seconds = committed - ran
+        bound = await self.committer.commit(decided, await self._still_owned(share.active))
+        self.last_commit_seconds = time.perf_counter() - committed
+        self.takeover.scheduled(bound)
         self.stats.sessions += 1
         self.stats.last_session_seconds = time.perf_counter() - started
         return decided
 
-    async def _commit(self, decided: result_mod.SessionResult, pods: dict[str, Obj], groups: dict[str, Obj]) -> None:
-        """Binds first; a gang whose bind lost a race keeps its old PodGroup status (it would
-        otherwise claim a placement that did not happen) and is re-planned next session."""
-        lost = set()
-        for gang in decided.binds:
-            if not await self._bind(gang, pods):
-                lost.add(f"{gang.podgroup_namespace}/{gang.podgroup_name}")
-        for update in decided.podgroup_updates:
-            key = f"{update.namespace}/{update.name}"
-            if key not in lost and key in groups:
-                await self._update_podgroup(groups[key], update)
+    async def close(self) -> None:
+        if self._node_scan is not None:
+            self._node_scan.cancel()
+            await asyncio.gather(self._node_scan, return_exceptions=True)
 
-    async def _update_podgroup(self, group: Obj, update: result_mod.PodGroupUpdate) -> None:
-        changed = copy.deepcopy(group)
-        st = changed.setdefault("status", {})
-        st.update(phase=update.phase, conditions=update.conditions, running=update.running,
-                  succeeded=update.succeeded, failed=update.failed)
-        if changed == group:
-            return
-        try:
-            await self.store.update(kinds.PODGROUP, changed)
-        except (errors.Conflict, errors.NotFound):
-            self.stats.commit_conflicts += 1  # changed under us; the next session sees the new state
+    async def _live_nodes(self) -> dict[str, str]:
+        """Nodes with a live lease. Scanning 10k leases takes ~250 ms, so each session uses the
+        scan started at the previous one (it ran while that session computed): a node whose lease
+        lapsed leaves the snapshot one session later, and no session waits for the scan."""
+        scan = self._node_scan
+        self._node_scan = asyncio.ensure_future(extras.live_members(self.store.redis, NODE_GROUP))
+        if scan is None:
+            return await self._node_scan
+        return await scan
 
-    async def _bind(self, gang: result_mod.GangBind, pods: dict[str, Obj]) -> bool:
-        plan = txn.Txn()
-        for target in gang.pods:
-            pod = pods[f"{target.namespace}/{target.name}"]
-            plan.put(kinds.POD, bound(pod, target.node), expect=target.resource_version, old=pod)
-        try:
-            await self.store.commit(plan)
-        except (errors.Conflict, errors.NotFound, errors.Insufficient) as exc:
-            self.stats.commit_conflicts += 1
-            log.info("gang %s/%s not bound (%s); re-planning next session",
-                     gang.podgroup_namespace, gang.podgroup_name, exc.message)
-            return False
-        self.stats.gangs_bound += 1
-        self.stats.pods_bound += len(gang.pods)
-        return True
+    async def _still_owned(self, active: frozenset[str]) -> frozenset[str]:
+        """The session's groups this instance still owns: a member that joined while the session
+        ran owns part of them now and may already be placing them (a fence against that race)."""
+        ring = await self.members.refresh()
+        return frozenset(k for k in active if ring.owns(self.instance_id, k))
+
+    async def _sync_capabilities(self) -> None:
+        """Keep each queue's capability beside its usage, for the bind script's queue limit."""
+        fresh = {meta.name(q): capability(q) for q in self.cache.objects[kinds.QUEUE.plural].values()}
+        for name in set(fresh) | set(self.capabilities):
+            if name not in self.capabilities or fresh.get(name) != self.capabilities.get(name):
+                await self.extras.set_queue_capability(name, fresh.get(name))
+        self.capabilities = dict(fresh)
 
 
-def bound(pod: Obj, node: str) -> Obj:
-    """The pod as the bind writes it: on ``node``, with the PodScheduled condition."""
-    out = copy.deepcopy(pod)
-    out.setdefault("spec", {})["nodeName"] = node
-    conditions = [c for c in (out.setdefault("status", {}).get("conditions") or []) if c.get("type") != "PodScheduled"]
-    conditions.append({"type": "PodScheduled", "status": "True", "lastTransitionTime": objects.now_iso()})
-    out["status"]["conditions"] = conditions
-    return out
+def capability(queue: Obj) -> dict[str, int] | None:
+    """The queue's spec.capability in milli-units (placement resources only); None: unlimited."""
+    spec = (queue.get("spec") or {}).get("capability")
+    if not spec:
+        return None
+    try:
+        return resources.schedulable(resources.from_quantities(spec)) or None
+    except (ValueError, TypeError):
+        return None  # admission refuses these; an unreadable capability sets no limit

@@ -1,4 +1,4 @@
-"""SchedulerService.Status: what this instance has done."""
+"""SchedulerService.Status: what this instance has done and which share it holds."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
 
     async def Status(self, request: scheduler_pb2.SchedulerStatusRequest,
                      ctx: grpc.aio.ServicerContext) -> scheduler_pb2.SchedulerStatus:
-        s = self.scheduler.stats
-        return scheduler_pb2.SchedulerStatus(instance_id=self.scheduler.instance_id, sessions=s.sessions,
-                                             pods_bound=s.pods_bound, commit_conflicts=s.commit_conflicts,
-                                             last_session_seconds=s.last_session_seconds)
+        s, sched = self.scheduler.stats, self.scheduler
+        return scheduler_pb2.SchedulerStatus(
+            instance_id=sched.instance_id, sessions=s.sessions, pods_bound=s.pods_bound,
+            commit_conflicts=s.commit_conflicts, last_session_seconds=s.last_session_seconds,
+            members=list(sched.members.view.members), owned_podgroups=sched.owned_podgroups,
+            commits=s.commits, last_takeover_seconds=sched.takeover.last_seconds)

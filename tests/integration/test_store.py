@@ -152,3 +152,16 @@ async def test_list_limit_beyond_redis_integers_is_capped(store: objects.Store) 
     await store.create(kinds.POD, pod("a"))
     page = await store.list(kinds.POD, "default", limit=10**17)
     assert [p["metadata"]["name"] for p in page.items] == ["a"] and page.continue_token == ""
+
+
+async def test_two_pods_of_a_gang_on_one_node_are_checked_together(store: objects.Store, redis_client: aioredis.Redis) -> None:
+    await redis_client.hset(keys.node_allocatable("n1"), mapping={"cpu": 1500, "pods": 10_000})
+    a, b = [await store.create(kinds.POD, pod(n)) for n in ("a", "b")]
+    gang = txn.Txn()
+    for p in (a, b):  # 2 x 1 cpu on a 1.5 cpu node: each fits alone, not together
+        bound = copy.deepcopy(p)
+        bound["spec"]["nodeName"] = "n1"
+        gang.put(kinds.POD, bound, expect=int(p["metadata"]["resourceVersion"]), old=p)
+    with pytest.raises(errors.Insufficient):
+        await store.commit(gang)
+    assert await redis_client.hget(keys.node_used("n1"), "cpu") is None  # nothing was taken

@@ -90,7 +90,8 @@ def test_compose_services_and_settings() -> None:
 
 
 def test_redis_persists_append_only_everywhere() -> None:
-    redis_args = [c.get("args") for _, c in k8s_containers() if c.get("image", "").startswith("redis")]
+    redis_args: list[list[str]] = [c.get("args") or [] for _, c in k8s_containers()
+                                   if c.get("image", "").startswith("redis")]
     assert redis_args and all("--appendonly" in a and a[a.index("--appendonly") + 1] == "yes" for a in redis_args)
 
 

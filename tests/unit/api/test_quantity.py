@@ -56,3 +56,9 @@ def test_schedulable_drops_quota_keys_like_volcano() -> None:
                      "hugepages-2Mi": 5, "ephemeral-storage": 7}
     assert resources.schedulable(min_resources) == {"cpu": 4000, "memory": 1, "nvidia.com/gpu": 2000,
                                                     "hugepages-2Mi": 5, "ephemeral-storage": 7}
+
+
+def test_booleans_are_refused_even_after_equal_numbers_were_cached() -> None:
+    assert quantity.to_milli(1) == 1000
+    with pytest.raises(quantity.QuantityError):
+        quantity.to_milli(True)

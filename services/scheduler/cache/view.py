@@ -1,0 +1,109 @@
+"""ClusterCache: informers over the five kinds a session reads, converted to records as events come.
+
+A session then opens from memory: no LIST per session. The scheduler's own commits are applied
+to the cache at once (``note``), and an older event never overwrites a newer record, so the next
+session does not re-plan what was just bound while the watch catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection
+from typing import Any
+
+from basalt.api import kinds, meta
+from basalt.store import informer, objects
+from services.scheduler.cache import records, share
+from services.scheduler.framework import snapshot as snap
+
+Obj = dict[str, Any]
+KINDS = (kinds.NODE, kinds.POD, kinds.PODGROUP, kinds.QUEUE, kinds.PRIORITY_CLASS)
+
+
+class ClusterCache:
+    def __init__(self, store: objects.Store) -> None:
+        self.objects: dict[str, dict[str, Obj]] = {k.plural: {} for k in KINDS}
+        self.pod_records: dict[str, snap.PodRecord] = {}
+        self.group_records: dict[str, snap.PodGroupRecord] = {}
+        self.classes = records.priority_classes(())
+        self.informers = [informer.Informer(store, k, self._handler(k)) for k in KINDS]
+        self._nodes_changed = True
+        self._node_key: tuple[frozenset[str], float] = (frozenset(), 0.0)
+        self._node_part = records.node_part((), ())
+        self._matrix = records.MatrixMemo()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await asyncio.gather(*(i.run(stop) for i in self.informers))
+
+    async def wait_synced(self) -> None:
+        await asyncio.gather(*(i.synced.wait() for i in self.informers))
+
+    def note(self, kind: kinds.Kind, obj: Obj, deleted: bool = False) -> None:
+        """Apply one of our own committed writes before its watch event arrives."""
+        self._apply(kind, "DELETED" if deleted else "MODIFIED", obj)
+
+    def get(self, kind: kinds.Kind, key: str) -> Obj | None:
+        return self.objects[kind.plural].get(key)
+
+    def snapshot(self, live_nodes: Collection[str], owns: Callable[[str], bool], max_groups: int,
+                 node_start: float = 0.0) -> tuple[snap.Snapshot, share.Share]:
+        """The session's snapshot and this instance's share of it; ``node_start`` rotates the
+        node order (see ``records.node_part``)."""
+        part = self._nodes(live_nodes, node_start)
+        pods = sorted(self.pod_records.values(), key=lambda r: r.uid)
+        chosen = share.select(self.group_records.values(), pods, owns, max_groups)
+        dims = records.dimensions_of(part, chosen.pods)
+        queues = [records.queue_record(q) for q in self.objects[kinds.QUEUE.plural].values()]
+        built = records.assemble(part, self._matrix.get(part, dims), dims, chosen.pods, chosen.groups,
+                                 queues, self.classes.values)
+        return built, chosen
+
+    def _nodes(self, live: Collection[str], start: float) -> records.NodePart:
+        key = (frozenset(live), start)
+        if self._nodes_changed or key != self._node_key:
+            self._node_part = records.node_part(self.objects[kinds.NODE.plural].values(), key[0], start)
+            self._node_key, self._nodes_changed = key, False
+        return self._node_part
+
+    def _handler(self, kind: kinds.Kind) -> informer.Handler:
+        def handle(event: str, obj: Obj, old: Obj | None) -> None:
+            self._apply(kind, event, obj)
+        return handle
+
+    def _apply(self, kind: kinds.Kind, event: str, obj: Obj) -> None:
+        key, store = meta.key(obj), self.objects[kind.plural]
+        held = store.get(key)
+        if event == "DELETED":
+            # A deletion is final for this name (a re-created object arrives as a newer ADDED).
+            store.pop(key, None)
+        elif held is not None and meta.resource_version(held) >= meta.resource_version(obj):
+            return  # our own committed write (already applied) or an older event: keep ours
+        else:
+            store[key] = obj
+        self._convert(kind, key, store.get(key))
+
+    def _convert(self, kind: kinds.Kind, key: str, obj: Obj | None) -> None:
+        if kind is kinds.POD:
+            record = records.pod_record(obj, self.classes) if obj is not None else None
+            _put(self.pod_records, key, record)
+        elif kind is kinds.PODGROUP:
+            _put(self.group_records, key, records.podgroup_record(obj, self.classes) if obj is not None else None)
+        elif kind is kinds.NODE:
+            self._nodes_changed = True
+        elif kind is kinds.PRIORITY_CLASS:
+            self._reclassify()
+
+    def _reclassify(self) -> None:
+        """Priorities are resolved into records; a class change re-derives them (rare)."""
+        self.classes = records.priority_classes(self.objects[kinds.PRIORITY_CLASS.plural].values())
+        for key, pod in self.objects[kinds.POD.plural].items():
+            _put(self.pod_records, key, records.pod_record(pod, self.classes))
+        for key, group in self.objects[kinds.PODGROUP.plural].items():
+            _put(self.group_records, key, records.podgroup_record(group, self.classes))
+
+
+def _put(table: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        table.pop(key, None)
+    else:
+        table[key] = value
