@@ -136,7 +136,7 @@ async def test_suspend_aborts_and_resume_brings_the_job_back(cluster: Cluster) -
     assert await servers.eventually(lambda: cluster.pod_names("sus")) == ["sus-w-0", "sus-w-1"]
 
     cmd = json.loads((await cluster.jobs.Suspend(key("sus"))).object_json)
-    assert cmd["action"] == "AbortJob" and cmd["targetObject"]["name"] == "sus"
+    assert cmd["action"] == "AbortJob" and cmd["target"]["name"] == "sus"
 
     async def aborted() -> bool:
         return await cluster.phase("sus") == "Aborted" and not await cluster.pods("sus")
@@ -243,7 +243,7 @@ async def test_finished_job_is_deleted_after_its_ttl(cluster: Cluster) -> None:
     await servers.eventually(lambda: cluster.group("short"))
     created = await cluster.commands.Create(jobs_pb2.CreateObjectRequest(namespace="default", object_json=json.dumps({
         "metadata": {"generateName": "short-completejob-"}, "action": "CompleteJob",
-        "targetObject": {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job", "name": "short"}})))
+        "target": {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job", "name": "short"}})))
     assert json.loads(created.object_json)["metadata"]["name"].startswith("short-completejob-")
 
     async def gone() -> bool:
@@ -255,7 +255,7 @@ async def test_command_with_an_unknown_action_is_refused(cluster: Cluster) -> No
     with pytest.raises(grpc.RpcError) as caught:
         await cluster.commands.Create(jobs_pb2.CreateObjectRequest(namespace="default", object_json=json.dumps({
             "metadata": {"name": "bad"}, "action": "Explode",
-            "targetObject": {"kind": "Job", "name": "x"}})))
+            "target": {"kind": "Job", "name": "x"}})))
     err = status.from_rpc_error(caught.value)
     assert isinstance(err, errors.Invalid) and [c.field for c in err.causes] == ["action"]
 

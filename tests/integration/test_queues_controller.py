@@ -54,7 +54,7 @@ async def test_closing_waits_for_podgroups_then_closes_and_refuses_jobs(cluster:
     await servers.eventually(lambda: cluster.group("held"))
 
     cmd = await operate(cluster, "team", "close")
-    assert cmd["action"] == "CloseQueue" and cmd["targetObject"]["kind"] == "Queue"
+    assert cmd["action"] == "CloseQueue" and cmd["target"]["kind"] == "Queue"
 
     closing = await servers.eventually(in_state(cluster, "team", "Closing"))
     assert closing["pending"] == 1

@@ -26,7 +26,7 @@ def for_object(target: Obj, kind: kinds.Kind, action: bus.Action, namespace: str
         "kind": kinds.COMMAND.kind,
         "metadata": {"generateName": f"{meta.name(target)}-{action.value.lower()}-", "namespace": namespace,
                      "ownerReferences": [dict(ref)]},
-        "targetObject": ref,
+        "target": ref,
         "action": action.value,
     }
 
@@ -39,7 +39,7 @@ def action_of(command: Obj) -> bus.Action | None:
 
 
 def target_of(command: Obj) -> dict[str, Any]:
-    return dict(command.get("targetObject") or {})
+    return dict(command.get("target") or {})
 
 
 def validate(command: Obj) -> None:
@@ -49,9 +49,9 @@ def validate(command: Obj) -> None:
     action = action_of(command)
     allowed = {kinds.JOB.kind: JOB_ACTIONS, kinds.QUEUE.kind: QUEUE_ACTIONS}.get(str(target.get("kind") or ""))
     if not target.get("name"):
-        causes.append(errors.Cause("targetObject.name", "Required value", "FieldValueRequired"))
+        causes.append(errors.Cause("target.name", "Required value", "FieldValueRequired"))
     if allowed is None:
-        causes.append(errors.Cause("targetObject.kind", 'Unsupported value: must be "Job" or "Queue"',
+        causes.append(errors.Cause("target.kind", 'Unsupported value: must be "Job" or "Queue"',
                                    "FieldValueNotSupported"))
     elif action is None or action not in allowed:
         names = ", ".join(f'"{a.value}"' for a in sorted(allowed))

@@ -43,7 +43,7 @@ def valid_object(template: str) -> Any:
         return QueueBuilder("fz").obj()
     if "/commands" in template:
         return {"apiVersion": "bus.volcano.sh/v1alpha1", "kind": "Command", "metadata": {"name": "fz"},
-                "action": "AbortJob", "targetObject": {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job",
+                "action": "AbortJob", "target": {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job",
                                                         "name": "fz", "uid": "u"}}
     return JobBuilder("fz").obj()
 

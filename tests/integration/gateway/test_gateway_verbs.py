@@ -203,7 +203,7 @@ def abort_command(job: Any) -> Any:
     """vcctl job suspend's Command: AbortJob aimed at the job by an owner reference."""
     return {"apiVersion": "bus.volcano.sh/v1alpha1", "kind": "Command",
             "metadata": {"generateName": f"{job['metadata']['name']}-abortjob-"}, "action": "AbortJob",
-            "targetObject": {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job",
+            "target": {"apiVersion": "batch.volcano.sh/v1alpha1", "kind": "Job",
                              "name": job["metadata"]["name"], "uid": job["metadata"]["uid"], "controller": True}}
 
 
@@ -216,7 +216,7 @@ async def test_commands_create_and_list(http: aiohttp.ClientSession) -> None:
     assert code == 200 and listed["kind"] == "CommandList"
     code, body = await call(http, "POST", COMMANDS, {"metadata": {"name": "bad"}, "action": "AbortJob"})
     assert_status(body, 422, "Invalid")
-    assert {c["field"] for c in body["details"]["causes"]} >= {"targetObject.name"}
+    assert {c["field"] for c in body["details"]["causes"]} >= {"target.name"}
 
 
 async def test_command_create_with_an_idempotency_key_replays(http: aiohttp.ClientSession) -> None:

@@ -40,19 +40,19 @@ def test_job_commands_look_like_vcctls() -> None:
     cmd = command.for_object(job, kinds.JOB, bus.Action.ABORT_JOB, "ns")
 
     assert cmd["metadata"]["generateName"] == "j-abortjob-"
-    assert cmd["targetObject"]["kind"] == "Job" and cmd["targetObject"]["uid"] == "u1"
-    assert cmd["metadata"]["ownerReferences"] == [cmd["targetObject"]]
+    assert cmd["target"]["kind"] == "Job" and cmd["target"]["uid"] == "u1"
+    assert cmd["metadata"]["ownerReferences"] == [cmd["target"]]
     command.validate(cmd)
 
 
 @pytest.mark.parametrize(("action", "kind", "fields"), [
     ("OpenQueue", "Job", ["action"]),
     ("AbortJob", "Queue", ["action"]),
-    ("AbortJob", "Pod", ["targetObject.kind"]),
+    ("AbortJob", "Pod", ["target.kind"]),
 ])
 def test_commands_must_pair_a_known_action_with_its_kind(action: str, kind: str, fields: list[str]) -> None:
     with pytest.raises(errors.Invalid) as caught:
-        command.validate({"metadata": {"name": "c"}, "action": action, "targetObject": {"kind": kind, "name": "x"}})
+        command.validate({"metadata": {"name": "c"}, "action": action, "target": {"kind": kind, "name": "x"}})
     assert [c.field for c in caught.value.causes] == fields
 
 
