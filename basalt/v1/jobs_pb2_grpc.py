@@ -849,6 +849,11 @@ class CommandServiceStub:
                 request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
                 response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
                 _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.CommandService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+                _registered_method=True)
 
 
 class CommandServiceServicer:
@@ -867,6 +872,12 @@ class CommandServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Watch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CommandServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -879,6 +890,11 @@ def add_CommandServiceServicer_to_server(servicer, server):
                     servicer.List,
                     request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
                     response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -946,6 +962,33 @@ class CommandService:
             metadata,
             _registered_method=True)
 
+    @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.CommandService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
 
 class PodServiceStub:
     """Pods (v1), read-only for clients; the agent reports their status through NodeService.
@@ -966,6 +1009,11 @@ class PodServiceStub:
                 '/basalt.v1.PodService/List',
                 request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
                 response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+                _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.PodService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
                 _registered_method=True)
         self.GetLog = channel.unary_unary(
                 '/basalt.v1.PodService/GetLog',
@@ -990,6 +1038,12 @@ class PodServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Watch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetLog(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -1008,6 +1062,11 @@ def add_PodServiceServicer_to_server(servicer, server):
                     servicer.List,
                     request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
                     response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
             ),
             'GetLog': grpc.unary_unary_rpc_method_handler(
                     servicer.GetLog,
@@ -1081,6 +1140,33 @@ class PodService:
             _registered_method=True)
 
     @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.PodService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetLog(request,
             target,
             options=(),
@@ -1128,6 +1214,11 @@ class PodGroupServiceStub:
                 request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
                 response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
                 _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.PodGroupService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+                _registered_method=True)
 
 
 class PodGroupServiceServicer:
@@ -1146,6 +1237,12 @@ class PodGroupServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Watch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PodGroupServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1158,6 +1255,11 @@ def add_PodGroupServiceServicer_to_server(servicer, server):
                     servicer.List,
                     request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
                     response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1215,6 +1317,323 @@ class PodGroupService:
             '/basalt.v1.PodGroupService/List',
             basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
             basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.PodGroupService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class PriorityClassServiceStub:
+    """PriorityClasses (scheduling.k8s.io/v1), cluster-scoped: job and task priority come from them.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Create = channel.unary_unary(
+                '/basalt.v1.PriorityClassService/Create',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Get = channel.unary_unary(
+                '/basalt.v1.PriorityClassService/Get',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.List = channel.unary_unary(
+                '/basalt.v1.PriorityClassService/List',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+                _registered_method=True)
+        self.Update = channel.unary_unary(
+                '/basalt.v1.PriorityClassService/Update',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.UpdateRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Delete = channel.unary_unary(
+                '/basalt.v1.PriorityClassService/Delete',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.PriorityClassService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+                _registered_method=True)
+
+
+class PriorityClassServiceServicer:
+    """PriorityClasses (scheduling.k8s.io/v1), cluster-scoped: job and task priority come from them.
+    """
+
+    def Create(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Update(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Delete(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Watch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_PriorityClassServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Create': grpc.unary_unary_rpc_method_handler(
+                    servicer.Create,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Get': grpc.unary_unary_rpc_method_handler(
+                    servicer.Get,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+            'Update': grpc.unary_unary_rpc_method_handler(
+                    servicer.Update,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.UpdateRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Delete': grpc.unary_unary_rpc_method_handler(
+                    servicer.Delete,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'basalt.v1.PriorityClassService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('basalt.v1.PriorityClassService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class PriorityClassService:
+    """PriorityClasses (scheduling.k8s.io/v1), cluster-scoped: job and task priority come from them.
+    """
+
+    @staticmethod
+    def Create(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PriorityClassService/Create',
+            basalt_dot_v1_dot_jobs__pb2.CreateObjectRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Get(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PriorityClassService/Get',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PriorityClassService/List',
+            basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Update(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PriorityClassService/Update',
+            basalt_dot_v1_dot_jobs__pb2.UpdateRequest.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Delete(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.PriorityClassService/Delete',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.PriorityClassService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
             options,
             channel_credentials,
             insecure,

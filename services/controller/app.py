@@ -12,7 +12,8 @@ from basalt import service
 from basalt.rpc import server as rpc_server
 from basalt.store import connection, extras, membership, objects
 from basalt.v1 import jobs_pb2_grpc, nodes_pb2_grpc, scheduler_pb2_grpc
-from services.controller import admission_client, cluster_api, commands_api, jobs_api, nodes_api, queues_api
+from services.controller import (admission_client, cluster_api, commands_api, jobs_api, nodes_api,
+                                 priority_classes_api, queues_api)
 from services.controller.reconcilers import commands, gc, jobs, podgroups, queues, ttl
 from services.controller.settings import Settings
 
@@ -58,6 +59,8 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv.add(jobs_pb2_grpc.add_PodGroupServiceServicer_to_server, jobs_api.PodGroupServicer(store))
     srv.add(jobs_pb2_grpc.add_QueueServiceServicer_to_server, queues_api.QueueServicer(store, side, admission))
     srv.add(jobs_pb2_grpc.add_CommandServiceServicer_to_server, commands_api.CommandServicer(store, side))
+    srv.add(jobs_pb2_grpc.add_PriorityClassServiceServicer_to_server,
+            priority_classes_api.PriorityClassServicer(store, side))
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
     srv.add(scheduler_pb2_grpc.add_ClusterServiceServicer_to_server, cluster_api.ClusterServicer(store))
     ring.address = srv.address

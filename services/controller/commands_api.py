@@ -23,7 +23,9 @@ async def store_command(store: objects.Store, cmd: Obj) -> Obj:
     return await store.create(kinds.COMMAND, cmd)
 
 
-class CommandServicer(jobs_pb2_grpc.CommandServiceServicer):
+class CommandServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.CommandServiceServicer):
+    kind = kinds.COMMAND
+
     def __init__(self, store: objects.Store, side: extras.Extras) -> None:
         self.store = store
         self.side = side
@@ -38,9 +40,6 @@ class CommandServicer(jobs_pb2_grpc.CommandServiceServicer):
                                                 lambda c: store_command(self.store, c), gone=_executed)
         return objects_api.to_response(created)
 
-    @status.unary
-    async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
-        return await objects_api.list_objects(self.store, kinds.COMMAND, request)
 
 
 def _executed(cmd: Obj, name: str) -> Obj:

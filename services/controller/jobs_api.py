@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import grpc
 
@@ -11,7 +10,7 @@ from basalt.api import kinds, meta
 from basalt.rpc import status
 from basalt.store import extras, objects
 from basalt.v1 import common_pb2, jobs_pb2, jobs_pb2_grpc
-from services.controller import admission_client, commands_api, idempotency, objects_api, watching
+from services.controller import admission_client, commands_api, idempotency, objects_api
 from services.controller.materialize import command, naming
 from services.controller.materialize.plugins import ssh
 from services.controller.state import bus, explain
@@ -19,7 +18,7 @@ from services.controller.state import bus, explain
 log = logging.getLogger("basalt.controller.jobs")
 
 
-class JobServicer(objects_api.Reads, jobs_pb2_grpc.JobServiceServicer):
+class JobServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.JobServiceServicer):
     kind = kinds.JOB
 
     def __init__(self, store: objects.Store, side: extras.Extras, admission: admission_client.AdmissionClient) -> None:
@@ -63,12 +62,6 @@ class JobServicer(objects_api.Reads, jobs_pb2_grpc.JobServiceServicer):
         log.info("job %s updated", meta.key(updated))
         return objects_api.to_response(updated)
 
-    @status.stream
-    async def Watch(self, request: jobs_pb2.WatchRequest,
-                    ctx: grpc.aio.ServicerContext) -> AsyncIterator[jobs_pb2.WatchEvent]:
-        async for event in watching.events(self.store, kinds.JOB, request):
-            yield event
-
     @status.unary
     async def Suspend(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> common_pb2.ObjectResponse:
         return await self._command(request, bus.Action.ABORT_JOB)
@@ -106,7 +99,7 @@ def to_explain_response(found: explain.Explanation) -> jobs_pb2.ExplainResponse:
                                     queue_pending=found.queue_pending, reasons=reasons, summary=found.summary)
 
 
-class PodServicer(objects_api.Reads, jobs_pb2_grpc.PodServiceServicer):
+class PodServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.PodServiceServicer):
     kind = kinds.POD
 
     def __init__(self, store: objects.Store, side: extras.Extras) -> None:
@@ -122,7 +115,7 @@ class PodServicer(objects_api.Reads, jobs_pb2_grpc.PodServiceServicer):
         return jobs_pb2.LogResponse(data=data)
 
 
-class PodGroupServicer(objects_api.Reads, jobs_pb2_grpc.PodGroupServiceServicer):
+class PodGroupServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.PodGroupServiceServicer):
     kind = kinds.PODGROUP
 
     def __init__(self, store: objects.Store) -> None:

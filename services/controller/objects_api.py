@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 import secrets
 from typing import Any
 
@@ -12,7 +13,8 @@ from basalt import errors
 from basalt.api import kinds, meta, selectors
 from basalt.rpc import status
 from basalt.store import objects
-from basalt.v1 import common_pb2
+from services.controller import watching
+from basalt.v1 import common_pb2, jobs_pb2
 
 Obj = dict[str, Any]
 
@@ -122,3 +124,16 @@ class Reads:
     @status.unary
     async def List(self, request: common_pb2.ListOptions, ctx: grpc.aio.ServicerContext) -> common_pb2.ListResponse:
         return await list_objects(self.store, self.kind, request)
+
+
+class Watches:
+    """Watch of one kind (list then changes, resumable), shared by the object services."""
+
+    kind: kinds.Kind
+    store: objects.Store
+
+    @status.stream
+    async def Watch(self, request: jobs_pb2.WatchRequest,
+                    ctx: grpc.aio.ServicerContext) -> AsyncIterator[jobs_pb2.WatchEvent]:
+        async for event in watching.events(self.store, self.kind, request):
+            yield event

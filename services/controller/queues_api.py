@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import grpc
 
@@ -12,7 +11,7 @@ from basalt.api import kinds, meta
 from basalt.rpc import status
 from basalt.store import extras, objects
 from basalt.v1 import common_pb2, jobs_pb2, jobs_pb2_grpc
-from services.controller import admission_client, commands_api, idempotency, objects_api, watching
+from services.controller import admission_client, commands_api, idempotency, objects_api
 from services.controller.materialize import command
 from services.controller.state import bus
 
@@ -22,7 +21,7 @@ log = logging.getLogger("basalt.controller.queues")
 OPERATIONS = {"open": bus.Action.OPEN_QUEUE, "close": bus.Action.CLOSE_QUEUE}
 
 
-class QueueServicer(objects_api.Reads, jobs_pb2_grpc.QueueServiceServicer):
+class QueueServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.QueueServiceServicer):
     kind = kinds.QUEUE
 
     def __init__(self, store: objects.Store, side: extras.Extras, admission: admission_client.AdmissionClient) -> None:
@@ -65,12 +64,6 @@ class QueueServicer(objects_api.Reads, jobs_pb2_grpc.QueueServiceServicer):
         await self.store.delete(kinds.QUEUE, queue, expect=meta.resource_version(queue))
         log.info("queue %s deleted", request.name)
         return objects_api.to_response(queue)
-
-    @status.stream
-    async def Watch(self, request: jobs_pb2.WatchRequest,
-                    ctx: grpc.aio.ServicerContext) -> AsyncIterator[jobs_pb2.WatchEvent]:
-        async for event in watching.events(self.store, kinds.QUEUE, request):
-            yield event
 
     @status.unary
     async def Operate(self, request: jobs_pb2.OperateQueueRequest,

@@ -29,6 +29,7 @@ class Backend:
         self.podgroups: Any = stubs.PodGroupServiceStub(self.channel)
         self.queues: Any = stubs.QueueServiceStub(self.channel)
         self.commands: Any = stubs.CommandServiceStub(self.channel)
+        self.priority_classes: Any = stubs.PriorityClassServiceStub(self.channel)
         cluster: Any = scheduler_pb2_grpc
         self.cluster: Any = cluster.ClusterServiceStub(self.channel)
 

@@ -55,13 +55,14 @@ JOBS = Resource(kinds.JOB, lambda b: b.jobs, ALL_VERBS, ("vcjob", "vj"),
                  "restart": ("create",)}, jobs_pb2.CreateJobRequest)
 QUEUES = Resource(kinds.QUEUE, lambda b: b.queues, ALL_VERBS, ("q", "queue-v1beta1"),
                   {"status": ("get",), "open": ("create",), "close": ("create",)})
-PODGROUPS = Resource(kinds.PODGROUP, lambda b: b.podgroups, READS, ("pg", "podgroup-v1beta1"), {"status": ("get",)})
-COMMANDS = Resource(kinds.COMMAND, lambda b: b.commands, ("list", "create"))
-PODS = Resource(kinds.POD, lambda b: b.pods, READS, ("po",), {"status": ("get",), "log": ("get",)})
+PODGROUPS = Resource(kinds.PODGROUP, lambda b: b.podgroups, WATCHED, ("pg", "podgroup-v1beta1"), {"status": ("get",)})
+COMMANDS = Resource(kinds.COMMAND, lambda b: b.commands, ("list", "watch", "create"))
+PODS = Resource(kinds.POD, lambda b: b.pods, WATCHED, ("po",), {"status": ("get",), "log": ("get",)})
+PRIORITY_CLASSES = Resource(kinds.PRIORITY_CLASS, lambda b: b.priority_classes, ALL_VERBS, ("pc",))
 NODES = Resource(kinds.NODE, lambda b: b.cluster, READS, ("no",), {"status": ("get",)})
 """Served by ClusterService.ListNodes (no limit/continue, no watch): see routes/nodes.py."""
 
-ALL: tuple[Resource, ...] = (JOBS, QUEUES, PODGROUPS, COMMANDS, PODS, NODES)
+ALL: tuple[Resource, ...] = (JOBS, QUEUES, PODGROUPS, COMMANDS, PODS, NODES, PRIORITY_CLASSES)
 
 
 def group_versions() -> dict[str, list[Resource]]:

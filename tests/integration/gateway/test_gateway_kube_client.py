@@ -137,7 +137,8 @@ async def test_pods_and_logs_through_core_v1(api: k8s.ApiClient, store: objects.
 
 async def test_discovery_documents(api: k8s.ApiClient) -> None:
     groups = await k8s.ApisApi(api).get_api_versions()
-    assert {g.name for g in groups.groups} == {"batch.volcano.sh", "scheduling.volcano.sh", "bus.volcano.sh"}
+    assert {g.name for g in groups.groups} == {"batch.volcano.sh", "scheduling.volcano.sh", "bus.volcano.sh",
+                                               "scheduling.k8s.io"}
     assert (await k8s.CoreApi(api).get_api_versions()).versions == ["v1"]
     core = await k8s.CoreV1Api(api).get_api_resources()
     assert {"pods", "pods/log", "nodes"} <= {r.name for r in core.resources}

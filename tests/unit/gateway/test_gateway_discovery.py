@@ -12,7 +12,8 @@ def test_every_volcano_group_is_listed_with_its_preferred_version() -> None:
     groups = {g["name"]: g["preferredVersion"]["groupVersion"] for g in discovery.groups()}
     assert groups == {"batch.volcano.sh": "batch.volcano.sh/v1alpha1",
                       "scheduling.volcano.sh": "scheduling.volcano.sh/v1beta1",
-                      "bus.volcano.sh": "bus.volcano.sh/v1alpha1"}
+                      "bus.volcano.sh": "bus.volcano.sh/v1alpha1",
+                      "scheduling.k8s.io": "scheduling.k8s.io/v1"}
 
 
 def test_resource_lists_carry_scope_verbs_and_short_names() -> None:
@@ -22,7 +23,7 @@ def test_resource_lists_carry_scope_verbs_and_short_names() -> None:
     assert batch["jobs/suspend"]["verbs"] == ["create"]
     scheduling = {r["name"]: r for r in discovery.resource_list("scheduling.volcano.sh/v1beta1")["resources"]}
     assert scheduling["queues"]["namespaced"] is False and "q" in scheduling["queues"]["shortNames"]
-    assert scheduling["podgroups"]["verbs"] == ["get", "list"] and scheduling["podgroups"]["shortNames"][0] == "pg"
+    assert scheduling["podgroups"]["verbs"] == ["get", "list", "watch"] and scheduling["podgroups"]["shortNames"][0] == "pg"
     core = {r["name"] for r in discovery.resource_list("v1")["resources"]}
     assert {"pods", "pods/log", "pods/status"} <= core
 
