@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 import yaml
 
 from tests import servers
+from tests.e2e import podfs
 from tests.e2e.stackproc import UpProcess, alive
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "gang-job.yaml"
@@ -98,19 +98,6 @@ async def test_refused_job_is_422_with_every_cause_and_nothing_stored(stack: UpP
         assert status == 404 and missing["reason"] == "NotFound"
 
 
-def processes_under(directory: pathlib.Path) -> list[int]:
-    """Pids whose working directory is inside ``directory`` (pods of the process runtime)."""
-    found = []
-    for proc in pathlib.Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if pathlib.Path(os.readlink(proc / "cwd")).is_relative_to(directory) and alive(int(proc.name)):
-                    found.append(int(proc.name))
-            except OSError:
-                continue  # exited meanwhile, or not ours to read
-    return found
-
-
 async def test_stack_stops_cleanly_and_leaves_no_process(stack: UpProcess) -> None:
     doc = job_doc("sleeper")
     for task in doc["spec"]["tasks"]:
@@ -123,9 +110,9 @@ async def test_stack_stops_cleanly_and_leaves_no_process(stack: UpProcess) -> No
             return await phase_of(session, stack.url, "sleeper") == "Running"
 
         await servers.eventually(running, timeout=60)
-    assert processes_under(stack.data_dir), "the sleeping pods should be running as local processes"
+    assert podfs.processes_in(stack.data_dir), "the sleeping pods should be running as local processes"
     pids = stack.pids()
     assert set(pids) >= {"redis", "admission", "controller", "scheduler-0", "scheduler-1", "agent", "gateway"}
     assert stack.stop() == 0
     assert [name for name, pid in pids.items() if alive(pid)] == []
-    assert processes_under(stack.data_dir) == []
+    assert podfs.processes_in(stack.data_dir) == []
