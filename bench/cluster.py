@@ -78,8 +78,17 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def peak_rss_mb(pid: int | str = "self") -> float:
     """VmHWM (peak resident set) of a process, in MB."""
+    return _status_mb(pid, "VmHWM:")
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """VmRSS (current resident set) of a process, in MB."""
+    return _status_mb(pid, "VmRSS:")
+
+
+def _status_mb(pid: int | str, field_name: str) -> float:
     for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field_name):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -90,6 +99,7 @@ class Run:
 
     stats: commit.Stats
     sync_seconds: float = 0.0
+    synced_rss_mb: float = 0.0  # resident set once the cache holds everything, before any session
     elapsed: float = 0.0  # from the first session to the last
     total: float = 0.0  # from start, cache sync included
     opens: list[float] = field(default_factory=list)
@@ -106,7 +116,7 @@ async def run_in_process(url: str, pods: int, limit: float, max_groups: int) -> 
     stop = asyncio.Event()
     tasks = [asyncio.create_task(scheduler.cache.run(stop)), asyncio.create_task(app.renew(scheduler.members, stop))]
     await app.until_synced(scheduler.cache, stop)
-    run = Run(scheduler.stats, sync_seconds=time.perf_counter() - started)
+    run = Run(scheduler.stats, sync_seconds=time.perf_counter() - started, synced_rss_mb=rss_mb())
     first = time.perf_counter()
     try:
         while scheduler.stats.pods_bound < pods and time.perf_counter() - first < limit:

@@ -28,7 +28,7 @@ def gangs(pods: int, size: int) -> list[workload.Gang]:
 async def in_process(url: str, pods: int, limit: float, max_groups: int) -> None:
     run = await cluster.run_in_process(url, pods, limit, max_groups)
     s = run.stats
-    print(f"cache synced (initial list) in {run.sync_seconds:.2f} s")
+    print(f"cache synced (initial list) in {run.sync_seconds:.2f} s; RSS then {run.synced_rss_mb:.0f} MB")
     print(f"bound {s.pods_bound} pods ({s.gangs_bound} gangs) in {run.elapsed:.1f} s: "
           f"{s.pods_bound / run.elapsed:.0f} pods/s sustained")
     print(f"sessions {len(run.sessions)}; session wall p50 {cluster.percentile(run.sessions, 0.5):.2f} s, "

@@ -34,6 +34,31 @@ class Event:
     resource_version: int
 
 
+@dataclass(frozen=True, slots=True)
+class RawObject:
+    """An object as stored: its JSON (without resourceVersion) and its resourceVersion, undecoded.
+
+    ``key`` is ``namespace/name``, or ``name`` for a cluster-scoped kind (``meta.key``'s form)."""
+    key: str
+    data: bytes
+    resource_version: int
+
+
+@dataclass(frozen=True)
+class RawPage:
+    items: list[RawObject]
+    resource_version: int
+    continue_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawEvent:
+    """A watch event with the object's JSON undecoded (``codec.decode(data, resource_version)``)."""
+    type: str
+    data: bytes
+    resource_version: int
+
+
 def now_iso() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -65,18 +90,41 @@ class Store:
     async def list(self, kind: kinds.Kind, namespace: str = "", *, limit: int = 0,
                    continue_token: str = "") -> Page:
         """One page of objects (all when limit is 0) and the resourceVersion to watch from."""
+        page = await self.list_raw(kind, namespace, limit=limit, continue_token=continue_token)
+        return Page([codec.decode(o.data, o.resource_version) for o in page.items], page.resource_version,
+                    page.continue_token)
+
+    async def list_raw(self, kind: kinds.Kind, namespace: str = "", *, limit: int = 0,
+                       continue_token: str = "") -> RawPage:
+        """``list`` without decoding: each object's stored JSON and resourceVersion."""
         low, high = _bounds(_ns(kind, namespace) if namespace else None, continue_token)
         limit = min(max(limit, 0), MAX_PAGE)
         fetch = limit + 1 if limit else 0
         raw = await self._list(keys=[keys.RESOURCE_VERSION, keys.index(kind.plural)],
                                args=[low, high, fetch, keys.obj_prefix(kind.plural)])
-        rv = int(raw[0])
-        rows = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(1, len(raw), 3)]
+        rows = [RawObject(_member_key(raw[i]), raw[i + 1], int(raw[i + 2])) for i in range(1, len(raw), 3)]
         token = ""
         if limit and len(rows) > limit:
-            rows = rows[:limit]
-            token = rows[-1][0].decode()
-        return Page([codec.decode(data, obj_rv) for _, data, obj_rv in rows], rv, token)
+            del rows[limit:]
+            token = _member(rows[-1].key)
+        return RawPage(rows, int(raw[0]), token)
+
+    async def list_pages_raw(self, kind: kinds.Kind, namespace: str = "", *,
+                             page_size: int = 1000) -> AsyncIterator[RawPage]:
+        """Every object of ``kind``, ``page_size`` per Lua call, so no single call holds Redis for
+        long or builds one huge reply.
+
+        The pages are read at different moments: each page is as of its own resourceVersion. A
+        consumer that watches from the FIRST page's resourceVersion sees every change made while
+        it paged (replayed over what a later page may already show, so it must ignore events
+        older than the object it holds, and apply deletions, which a newer page re-creates)."""
+        token = ""
+        while True:
+            page = await self.list_raw(kind, namespace, limit=max(page_size, 1), continue_token=token)
+            yield page
+            if not page.continue_token:
+                return
+            token = page.continue_token
 
     async def list_all(self, kind: kinds.Kind, namespace: str = "") -> builtins.list[Obj]:
         return (await self.list(kind, namespace)).items
@@ -152,6 +200,23 @@ class Store:
             if stop_when_idle and not entries:
                 return
 
+    async def watch_raw(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
+                        stop_when_idle: bool = False) -> AsyncIterator[RawEvent]:
+        """``watch`` without decoding: each event's JSON and resourceVersion."""
+        stream = keys.events(kind.plural)
+        last = since
+        while True:
+            await self._check_not_trimmed(kind, last)
+            reply = await self.redis.xread({stream: f"{last}-0"}, count=1000, block=block_ms)
+            await self._check_not_trimmed(kind, last)
+            entries = _stream_entries(reply)
+            for entry_id, fields in entries:
+                last = int(entry_id.split(b"-")[0])
+                kind_ = fields[b"type"]
+                yield RawEvent(_EVENT_TYPES.get(kind_) or kind_.decode(), fields[b"json"], last)
+            if stop_when_idle and not entries:
+                return
+
     async def _check_not_trimmed(self, kind: kinds.Kind, since: int) -> None:
         trimmed = int(await self.redis.get(keys.trimmed(kind.plural)) or 0)
         if trimmed > since:
@@ -173,6 +238,19 @@ def prepare_new(kind: kinds.Kind, obj: Obj) -> Obj:
 
 def _ns(kind: kinds.Kind, namespace: str) -> str:
     return namespace if kind.namespaced else ""
+
+
+def _member_key(member: bytes) -> str:
+    """``meta.key`` of an index member: ``ns/name``, or ``name`` for ``/name`` (cluster-scoped)."""
+    text = member.decode()
+    return text[1:] if text.startswith("/") else text
+
+
+def _member(key: str) -> str:
+    return key if "/" in key else f"/{key}"
+
+
+_EVENT_TYPES = {b"ADDED": "ADDED", b"MODIFIED": "MODIFIED", b"DELETED": "DELETED"}
 
 
 def _bounds(namespace: str | None, continue_token: str) -> tuple[str, str]:

@@ -1,8 +1,8 @@
 """The scheduler service: a session every period over the cached shared view, active-active.
 
 Each instance joins the ``scheduler`` ring with a lease (renewed every ttl/3 by its own task, so
-a long session never lets it lapse), keeps informers over the objects a session reads, and runs
-sessions for the PodGroups the ring gives it. On a clean stop it leaves the ring at once.
+a long session never lets it lapse), keeps a compact cache (paged list + watch) of the objects a
+session reads, and runs sessions for the PodGroups the ring gives it. On a clean stop it leaves the ring at once.
 """
 
 from __future__ import annotations

@@ -80,15 +80,16 @@ class Committer:
     # -- binds -----------------------------------------------------------------------------------
 
     async def _bind(self, gangs: list[result_mod.GangBind], groups: _GroupWrites) -> set[str]:
-        plans: list[tuple[str, txn.Txn]] = []
-        for gang in gangs:
-            plan = self._gang_plan(gang)
-            if plan is not None:
-                self._put_group(plan, groups, _gang_key(gang), placed=True)
-                plans.append((_gang_key(gang), plan))
+        # Plans are built a chunk at a time: a session's thousands of gangs never hold all
+        # their pods' new JSON at once (tens of MB at 100k pods).
         bound: set[str] = set()
-        for start in range(0, len(plans), self.chunk):
-            batch = plans[start:start + self.chunk]
+        for start in range(0, len(gangs), self.chunk):
+            batch: list[tuple[str, txn.Txn]] = []
+            for gang in gangs[start:start + self.chunk]:
+                plan = self._gang_plan(gang)
+                if plan is not None:
+                    self._put_group(plan, groups, _gang_key(gang), placed=True)
+                    batch.append((_gang_key(gang), plan))
             applied = await self._send([p for _, p in batch], "gang")
             for (key, plan), ok in zip(batch, applied):
                 if ok:

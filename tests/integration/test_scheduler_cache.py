@@ -203,3 +203,39 @@ async def test_each_instance_starts_its_node_scan_elsewhere(store: objects.Store
     live = ["n0", "n1", "n2"]
     assert [s.name for s in cache.snapshot(live, lambda key: True, 0, 0.0)[0].node_specs] == ["n0", "n1", "n2"]
     assert [s.name for s in cache.snapshot(live, lambda key: True, 0, 0.5)[0].node_specs] == ["n1", "n2", "n0"]
+
+
+async def test_cache_holds_pods_of_a_job_with_shared_sections_equal_to_the_store(
+        store: objects.Store, cache: view.ClusterCache) -> None:
+    await _cluster(store)
+    await servers.eventually(lambda: _count(cache, 6))
+    held = [cache.get(kinds.POD, f"default/b-{i}") for i in range(3)]
+    assert held == [await store.get(kinds.POD, "default", f"b-{i}") for i in range(3)]
+    first, second = held[0], held[1]
+    assert first is not None and second is not None
+    assert first["spec"] is second["spec"] and first["metadata"] is not second["metadata"]
+    records = [cache.pod_records[f"default/b-{i}"] for i in range(3)]
+    assert records[0].requests is records[1].requests and records[0].group is records[1].group
+
+
+async def test_a_bound_pod_is_held_as_written_without_touching_its_siblings(
+        store: objects.Store, cache: view.ClusterCache) -> None:
+    await _cluster(store)
+    await servers.eventually(lambda: _count(cache, 6))
+    committer = commit.Committer(store, cache, commit.Stats(), lambda q: None)
+    assert await committer.commit(result_mod.SessionResult([_gang(cache, "a", "n0")], [], {}),
+                                  frozenset({"default/a"})) == {"default/a"}
+    assert cache.get(kinds.POD, "default/a-0") == await store.get(kinds.POD, "default", "a-0")
+    sibling = cache.get(kinds.POD, "default/b-0")
+    assert sibling is not None and "nodeName" not in sibling["spec"]  # the shared spec was not modified
+
+
+async def test_a_relist_drops_what_is_gone(store: objects.Store, cache: view.ClusterCache) -> None:
+    await _cluster(store)
+    await servers.eventually(lambda: _count(cache, 6))
+    pods = cache.feeds[view.KINDS.index(kinds.POD)]
+    await store.redis.delete(keys.obj(kinds.POD.plural, "default", "c-0"))  # gone without an event
+    await store.redis.zrem(keys.index(kinds.POD.plural), keys.member("default", "c-0"))
+    seen, _ = await pods.list()
+    pods.gone(seen)
+    assert "default/c-0" not in cache.pod_records and len(cache.pod_records) == 5

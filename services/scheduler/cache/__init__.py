@@ -1,1 +1,1 @@
-"""The scheduler's in-memory view of the store: informers, per-object records, snapshot assembly."""
+"""The scheduler's in-memory view of the store: paged list + watch, compact objects, records, snapshots."""

@@ -1,22 +1,27 @@
-"""ClusterCache: informers over the five kinds a session reads, converted to records as events come.
+"""ClusterCache: feeds over the five kinds a session reads, converted to records as events come.
 
-A session then opens from memory: no LIST per session. The scheduler's own commits are applied
-to the cache at once (``note``), and an older event never overwrites a newer record, so the next
+A session then opens from memory: no LIST per session. Each object is decoded once, when its
+event arrives, into the compact form of ``compact.Compactor`` (sections shared between objects),
+and held once: the feeds keep no copy. The scheduler's own commits are applied to the cache at
+once (``note``), and an older event never overwrites a newer record, so the next
 session does not re-plan what was just bound while the watch catches up.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Collection
+import dataclasses
+import sys
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from basalt.api import kinds, meta
-from basalt.store import informer, objects
-from services.scheduler.cache import records, share
+from basalt.store import objects
+from services.scheduler.cache import compact, feed, records, share
 from services.scheduler.framework import snapshot as snap
 
 Obj = dict[str, Any]
+MAX_SHARED_REQUESTS = 65_536
 KINDS = (kinds.NODE, kinds.POD, kinds.PODGROUP, kinds.QUEUE, kinds.PRIORITY_CLASS)
 
 
@@ -26,21 +31,23 @@ class ClusterCache:
         self.pod_records: dict[str, snap.PodRecord] = {}
         self.group_records: dict[str, snap.PodGroupRecord] = {}
         self.classes = records.priority_classes(())
-        self.informers = [informer.Informer(store, k, self._handler(k)) for k in KINDS]
+        self.compactor = compact.Compactor()
+        self._requests: dict[tuple[tuple[str, int], ...], Mapping[str, int]] = {}
+        self.feeds = [feed.Feed(store, k, self._handler(k), self._gone(k)) for k in KINDS]
         self._nodes_changed = True
         self._node_key: tuple[frozenset[str], float] = (frozenset(), 0.0)
         self._node_part = records.node_part((), ())
         self._matrix = records.MatrixMemo()
 
     async def run(self, stop: asyncio.Event) -> None:
-        await asyncio.gather(*(i.run(stop) for i in self.informers))
+        await asyncio.gather(*(f.run(stop) for f in self.feeds))
 
     async def wait_synced(self) -> None:
-        await asyncio.gather(*(i.synced.wait() for i in self.informers))
+        await asyncio.gather(*(f.synced.wait() for f in self.feeds))
 
     def note(self, kind: kinds.Kind, obj: Obj, deleted: bool = False) -> None:
         """Apply one of our own committed writes before its watch event arrives."""
-        self._apply(kind, "DELETED" if deleted else "MODIFIED", obj)
+        self._apply(kind, "DELETED" if deleted else "MODIFIED", self.compactor.compact(obj))
 
     def get(self, kind: kinds.Kind, key: str) -> Obj | None:
         return self.objects[kind.plural].get(key)
@@ -65,10 +72,21 @@ class ClusterCache:
             self._node_key, self._nodes_changed = key, False
         return self._node_part
 
-    def _handler(self, kind: kinds.Kind) -> informer.Handler:
-        def handle(event: str, obj: Obj, old: Obj | None) -> None:
-            self._apply(kind, event, obj)
+    def _handler(self, kind: kinds.Kind) -> feed.Handler:
+        store = self.objects[kind.plural]
+
+        def handle(event: str, key: str, data: bytes, rv: int) -> None:
+            held = store.get(key) if key else None
+            if held is not None and meta.resource_version(held) >= rv and event != "DELETED":
+                return  # already held (a relist, or our own write): skip the decode
+            self._apply(kind, event, self.compactor.decode(data, rv))
         return handle
+
+    def _gone(self, kind: kinds.Kind) -> feed.Gone:
+        def gone(seen: Collection[str]) -> None:
+            for key in [k for k in self.objects[kind.plural] if k not in seen]:
+                self._apply(kind, "DELETED", self.objects[kind.plural][key])
+        return gone
 
     def _apply(self, kind: kinds.Kind, event: str, obj: Obj) -> None:
         key, store = meta.key(obj), self.objects[kind.plural]
@@ -85,7 +103,7 @@ class ClusterCache:
     def _convert(self, kind: kinds.Kind, key: str, obj: Obj | None) -> None:
         if kind is kinds.POD:
             record = records.pod_record(obj, self.classes) if obj is not None else None
-            _put(self.pod_records, key, record)
+            _put(self.pod_records, key, self._shared(record, key))
         elif kind is kinds.PODGROUP:
             _put(self.group_records, key, records.podgroup_record(obj, self.classes) if obj is not None else None)
         elif kind is kinds.NODE:
@@ -97,9 +115,19 @@ class ClusterCache:
         """Priorities are resolved into records; a class change re-derives them (rare)."""
         self.classes = records.priority_classes(self.objects[kinds.PRIORITY_CLASS.plural].values())
         for key, pod in self.objects[kinds.POD.plural].items():
-            _put(self.pod_records, key, records.pod_record(pod, self.classes))
+            _put(self.pod_records, key, self._shared(records.pod_record(pod, self.classes), key))
         for key, group in self.objects[kinds.PODGROUP.plural].items():
             _put(self.group_records, key, records.podgroup_record(group, self.classes))
+
+    def _shared(self, record: snap.PodRecord | None, key: str) -> snap.PodRecord | None:
+        """The record with its uid, group and requests shared (the key's string, one string per
+        group, one mapping per distinct request): pods of one job carry equal ones."""
+        if record is None:
+            return None
+        if len(self._requests) > MAX_SHARED_REQUESTS:
+            self._requests.clear()
+        requests = self._requests.setdefault(tuple(record.requests.items()), record.requests)
+        return dataclasses.replace(record, uid=key, group=sys.intern(record.group), requests=requests)
 
 
 def _put(table: dict[str, Any], key: str, value: Any) -> None:

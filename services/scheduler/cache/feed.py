@@ -1,0 +1,76 @@
+"""List + watch of one kind for the scheduler's cache, reading the store's JSON undecoded.
+
+Unlike ``basalt.store.informer.Informer`` (the controller's), a Feed keeps no objects: it hands
+each object's JSON to its handler, which decodes it once into its own compact form. The initial
+list is paged (``Store.list_pages_raw``), so 100k pods never come back from one Lua call that
+holds Redis for seconds, and only one page of JSON is held at a time. The watch starts from the
+first page's resourceVersion, so every change made while paging is replayed; the handler ignores
+events older than what it holds. A trimmed stream or a lost connection relists, after which keys
+that are gone are announced DELETED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Collection
+
+from redis.exceptions import RedisError
+
+from basalt import errors
+from basalt.api import kinds
+from basalt.store import objects
+
+# (event type: SYNC, ADDED, MODIFIED, DELETED; key or "" when only the JSON names it; JSON; rv)
+Handler = Callable[[str, str, bytes, int], None]
+Gone = Callable[[Collection[str]], None]  # keys absent from a fresh list
+log = logging.getLogger("basalt.scheduler")
+PAGE_SIZE = 2000
+
+
+class Feed:
+    def __init__(self, store: objects.Store, kind: kinds.Kind, handler: Handler, gone: Gone,
+                 page_size: int = PAGE_SIZE) -> None:
+        self.store = store
+        self.kind = kind
+        self.handler = handler
+        self.gone = gone
+        self.page_size = page_size
+        self.synced = asyncio.Event()
+        self.resource_version = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.1
+        while not stop.is_set():
+            try:
+                await self._list_then_watch(stop)
+            except errors.Gone:
+                log.info("%s watch too old; relisting", self.kind.plural)
+            except (RedisError, OSError) as exc:
+                log.warning("%s watch lost (%s); relisting in %.1fs", self.kind.plural, exc, backoff)
+                await asyncio.sleep(backoff)  # backoff before reconnecting, not synchronisation
+                backoff = min(backoff * 2, 2.0)
+
+    async def list(self) -> tuple[set[str], int]:
+        """Every object through the handler (as SYNC); returns the keys seen and the
+        resourceVersion to watch from (the first page's)."""
+        seen: set[str] = set()
+        since = -1
+        async for page in self.store.list_pages_raw(self.kind, page_size=self.page_size):
+            since = page.resource_version if since < 0 else since
+            for item in page.items:
+                seen.add(item.key)
+                self.handler("SYNC", item.key, item.data, item.resource_version)
+            await asyncio.sleep(0)  # let leases and sessions run between pages
+        return seen, max(since, 0)
+
+    async def _list_then_watch(self, stop: asyncio.Event) -> None:
+        seen, since = await self.list()
+        self.gone(seen)
+        self.resource_version = since
+        self.synced.set()
+        async for event in self.store.watch_raw(self.kind, since, block_ms=500):
+            self.handler(event.type, "", event.data, event.resource_version)
+            self.resource_version = event.resource_version
+            if stop.is_set():
+                return
