@@ -84,7 +84,7 @@ class Allocate:
                 message = f"Task {task.name} with role spec {task.role} has already predicated failed, skip"
                 job.fit_errors[task.uid] = fit_errors.FitErrors(error=message)
                 continue
-            feasible = placement.feasible_nodes(ssn, task)
+            feasible = placement.find(ssn, task)
             if not ssn.hooks.allocatable(queue, task):
                 # Volcano skips the task silently; say whether nodes or the queue's share is short.
                 job.fit_errors[task.uid] = feasible.errors if not feasible.any else _queue_refusal(queue)
@@ -96,7 +96,7 @@ class Allocate:
                 if _can_still_be_ready(job, {r for r, _ in failed}):
                     continue
                 break
-            node, fits_now = placement.best_node(ssn, task, feasible.mask)
+            node, fits_now = placement.best_of(ssn, task, feasible.rows)
             if fits_now:
                 stmt.allocate(task, node)
             else:

@@ -15,11 +15,11 @@ class Backfill:
     def execute(self, ssn: session.Session) -> None:
         for task in self._pending_tasks(ssn):
             job = ssn.job_of(task)
-            feasible = placement.feasible_nodes(ssn, task, check_resources=False)
+            feasible = placement.find(ssn, task, check_resources=False)
             if not feasible.any:
                 job.fit_errors[task.uid] = feasible.errors
                 continue
-            node, _ = placement.best_node(ssn, task, feasible.mask)
+            node, _ = placement.best_of(ssn, task, feasible.rows)
             ssn.allocate(task, node)
 
     @staticmethod

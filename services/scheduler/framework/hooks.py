@@ -122,10 +122,13 @@ class HookSet:
                 return result
         return None
 
-    def predicate_failures(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> list[tuple[str, nodes.Mask]]:
+    def predicate_failures(
+        self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Rows
+    ) -> list[tuple[str, nodes.Mask]]:
+        """(reason, failing) pairs; each mask is over ``rows`` only, not over every node."""
         out: list[tuple[str, nodes.Mask]] = []
         for fn in self._all("predicate", "predicate"):
-            out.extend(fn(task, matrix))
+            out.extend(fn(task, matrix, rows))
         return out
 
     def preemptive(self, queue: QueueInfo, tasks: list[jobs.TaskInfo]) -> bool:

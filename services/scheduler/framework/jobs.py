@@ -56,10 +56,13 @@ class TaskInfo:
     node: str = ""
     preemptable: bool = True  # volcano.sh/preemptable; false: never a victim of preempt/reclaim
     best_effort: bool = field(init=False)
+    # (column, amount) of each resource the task requests, for the per-node fit checks.
+    requested: list[tuple[int, int]] = field(init=False)
 
     def __post_init__(self) -> None:
         # Requests never change in a session; gang checks ask this on every placement.
         self.best_effort = not any(v > 0 for v in self.requests.values())
+        self.requested = [(c, v) for c, v in enumerate(self.vector.tolist()) if v > 0]
 
 
 @dataclass(eq=False)
@@ -84,22 +87,26 @@ class JobInfo:
     # Why the job as a whole was held back (enqueue refusals, invalid gang), Volcano's JobFitErrors.
     job_fit_error: str = ""
 
-    pending_best_effort: int = 0  # kept by add_task/set_status: is_ready runs per placement
+    # Kept by add_task/set_status: gang checks (is_ready, job_ready) run several times per placement.
+    pending_best_effort: int = 0
+    ready: int = 0  # tasks in a READY status
 
     def add_task(self, task: TaskInfo) -> None:
         self.tasks[task.uid] = task
         self.by_status.setdefault(task.status, {})[task.uid] = task
-        self._count_best_effort(task, 1)
+        self._count(task, 1)
 
     def set_status(self, task: TaskInfo, status: TaskStatus) -> None:
-        self._count_best_effort(task, -1)
+        self._count(task, -1)
         self.by_status.get(task.status, {}).pop(task.uid, None)
         task.status = status
         self.by_status.setdefault(status, {})[task.uid] = task
-        self._count_best_effort(task, 1)
+        self._count(task, 1)
 
-    def _count_best_effort(self, task: TaskInfo, sign: int) -> None:
-        if task.best_effort and task.status is TaskStatus.PENDING:
+    def _count(self, task: TaskInfo, sign: int) -> None:
+        if task.status in READY:
+            self.ready += sign
+        elif task.best_effort and task.status is TaskStatus.PENDING:
             self.pending_best_effort += sign
 
     def count(self, statuses: Iterable[TaskStatus]) -> int:
@@ -113,7 +120,7 @@ class JobInfo:
         return self.phase in ("Pending", "")
 
     def ready_task_num(self) -> int:
-        return self.count(READY)
+        return self.ready
 
     def pending_best_effort_num(self) -> int:
         return self.pending_best_effort

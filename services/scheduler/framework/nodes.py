@@ -23,6 +23,8 @@ from services.scheduler.framework import dimensions, jobs
 Mask = npt.NDArray[np.bool_]
 Indices = npt.NDArray[np.intp]
 Scores = npt.NDArray[np.float64]
+# Some node rows: a contiguous range (a view, no copy) or row numbers.
+Rows = slice | Indices
 
 # A node that publishes no pod capacity is not limited by pod count (rather than fitting nothing).
 UNLIMITED_PODS = 2**31
@@ -62,6 +64,10 @@ class NodeMatrix:
         # Kept up to date row by row: recomputing them per task would cost O(nodes) each time.
         self.idle: jobs.Vector = allocatable - used
         self.future: jobs.Vector = self.idle + releasing
+        # Per row, how often ``used`` changed, and the rows in the order they changed: lets
+        # scorers keep per-node scores across tasks (scoring.RowScores).
+        self.used_changes: jobs.Vector = np.zeros(len(specs), dtype=np.int64)
+        self.used_log: list[int] = []
 
     def __len__(self) -> int:
         return len(self.names)
@@ -69,33 +75,45 @@ class NodeMatrix:
     def future_idle(self) -> jobs.Vector:
         return self.future
 
-    def lacking(self, request: jobs.Vector, free: jobs.Vector) -> jobs.Vector:
-        """Per node, the column of the first resource that does not fit, or -1 when all fit."""
-        out = np.full(len(self), -1, dtype=np.int64)
+    def lacking(self, request: jobs.Vector, free: jobs.Vector, rows: Rows | None = None) -> jobs.Vector:
+        """Per node (of ``rows``, default all), the column of the first resource that does not
+        fit, or -1 when all fit."""
+        size = len(self) if rows is None else len(self.pods[rows])
+        out = np.full(size, -1, dtype=np.int64)
         wanted = np.flatnonzero(request > 0)
         if not len(wanted):
             return out
-        short = free[:, wanted] < request[wanted]
-        rows = np.flatnonzero(short.any(axis=1))
-        if len(rows):
-            out[rows] = wanted[np.argmax(short[rows], axis=1)]
+        window = free if rows is None else free[rows]
+        short = window[:, wanted] < request[wanted]
+        hit = np.flatnonzero(short.any(axis=1))
+        if len(hit):
+            out[hit] = wanted[np.argmax(short[hit], axis=1)]
         return out
 
-    def fits(self, request: jobs.Vector, free: jobs.Vector) -> Mask:
-        wanted = request > 0
-        if not wanted.any():
-            return np.ones(len(self), dtype=np.bool_)
-        result: Mask = np.asarray((free[:, wanted] >= request[wanted]).all(axis=1), dtype=np.bool_)
+    def fits(self, requested: Sequence[tuple[int, int]], free: jobs.Vector, rows: Rows | None = None) -> Mask:
+        """Per node (of ``rows``, default all): does every (column, amount) fit ``free``?
+        (Column by column: a view for a range of rows, no copy of whole rows; a few numpy calls.)"""
+        where = slice(None) if rows is None else rows
+        if not requested:
+            return np.ones(len(self.pods[where]), dtype=np.bool_)
+        (column, amount), *rest = requested
+        result: Mask = free[where, column] >= amount
+        for column, amount in rest:
+            result &= free[where, column] >= amount
         return result
 
     def allocate(self, i: int, request: jobs.Vector) -> None:
         self.used[i] += request
+        self.used_changes[i] += 1
+        self.used_log.append(i)
         self.idle[i] -= request
         self.future[i] -= request
         self.pods[i] += 1
 
     def deallocate(self, i: int, request: jobs.Vector) -> None:
         self.used[i] -= request
+        self.used_changes[i] += 1
+        self.used_log.append(i)
         self.idle[i] += request
         self.future[i] += request
         self.pods[i] -= 1

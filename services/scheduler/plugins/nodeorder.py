@@ -42,6 +42,8 @@ ARGUMENTS = frozenset(
 
 Scorer = Callable[[scoring.Load], scoring.Floats]
 CPU_MEMORY = [0, 1]  # the node matrix's first two columns
+Static = scoring.Floats | None
+MAX_CACHED_REQUESTS = 64  # per-node resource scores kept for this many distinct requests
 
 
 class NodeOrder:
@@ -64,9 +66,13 @@ class NodeOrder:
         self._topology: pod_affinity.Topology | None = None
         # Per distinct pod scheduling spec: (preferred-affinity weight sum, untolerated
         # PreferNoSchedule taint count) for every node; both depend only on spec and node.
-        self._static: dict[str, tuple[scoring.Floats, scoring.Floats]] = {}
+        self._static: dict[str, tuple[Static, Static]] = {}
+        # Per distinct request vector: the weighted least/most/balanced scores of every node.
+        self._resources: dict[bytes, scoring.RowScores] = {}
 
     def on_session_open(self, ssn: session.Session) -> None:
+        # Cached scores belong to one session's node matrix (its change counters start at 0).
+        self._resources.clear()
         # Preferred pod affinity needs every placed pod indexed: only when some pod prefers.
         if self.pod_affinity_weight and any(pod_affinity.has_preferred(p.pod) for p in ssn.snapshot.pods):
             self._placed = pod_index.PodIndex(ssn, lambda _pod: True)
@@ -75,19 +81,16 @@ class NodeOrder:
             ssn.hooks.add("node_order", NAME, self._score)
 
     def _score(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Indices) -> nodes.Scores:
-        # Least/most requested look at cpu and memory; balanced also at GPUs the task asks for.
-        load = scoring.Load.of(task, matrix, rows, CPU_MEMORY)
-        extra = [c for c in range(2, len(task.vector)) if task.vector[c] > 0]
-        balanced = scoring.Load.of(task, matrix, rows, CPU_MEMORY + extra) if extra else load
-        total = np.zeros(len(rows), dtype=np.float64)
-        for weight, fn in self.weighted:
-            total += weight * fn(balanced if fn is scoring.balanced_allocation else load)
+        if self.weighted:
+            total = self._resource_scores(task, matrix, rows)
+        else:
+            total = np.zeros(len(rows), dtype=np.float64)
         if self.affinity_weight or self.taint_weight:
             affinity, taints = self._static_scores(task, matrix)
             # Most pods prefer nothing and most nodes carry no soft taints: skip the all-zero case.
-            if affinity.any():
+            if affinity is not None:
                 total += self.affinity_weight * scoring.normalize(affinity[rows], reverse=False)
-            if taints.any():
+            if taints is not None:
                 total += self.taint_weight * scoring.normalize(taints[rows], reverse=True)
             else:
                 total += self.taint_weight * scoring.MAX_NODE_SCORE
@@ -97,22 +100,50 @@ class NodeOrder:
                 total += self.pod_affinity_weight * preferred[rows]
         return total
 
-    def _static_scores(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> tuple[scoring.Floats, scoring.Floats]:
+    def _resource_scores(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Indices) -> nodes.Scores:
+        """The weighted resource scores, kept per request across tasks (scoring.RowScores)."""
+        key = task.vector.tobytes()
+        cached = self._resources.get(key)
+        if cached is None:
+            if len(self._resources) >= MAX_CACHED_REQUESTS:
+                self._resources.clear()  # many distinct requests: bound the memory, start over
+            cached = self._resources[key] = scoring.RowScores(len(matrix))
+        return cached.get(matrix, rows, lambda changed: self._weighted(task, matrix, changed))
+
+    def _weighted(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Indices) -> nodes.Scores:
+        # Least/most requested look at cpu and memory; balanced also at GPUs the task asks for.
+        load = scoring.Load.of(task, matrix, rows, CPU_MEMORY)
+        extra = [c for c in range(2, len(task.vector)) if task.vector[c] > 0]
+        balanced = scoring.Load.of(task, matrix, rows, CPU_MEMORY + extra) if extra else load
+        total = np.zeros(len(rows), dtype=np.float64)
+        for weight, fn in self.weighted:
+            total += weight * fn(balanced if fn is scoring.balanced_allocation else load)
+        return total
+
+    def _static_scores(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> tuple[Static, Static]:
+        """(preferred-affinity weight sums, untolerated soft taint counts) per node, each None
+        when zero everywhere (known once per spec rather than checked over every node per task)."""
         spec = task.pod.get("spec") or {}
         affinity = ((spec.get("affinity") or {}).get("nodeAffinity") or {}).get(
             "preferredDuringSchedulingIgnoredDuringExecution"
         ) or []
         tolerations = spec.get("tolerations") or []
-        key = json.dumps([affinity, tolerations], sort_keys=True)
+        # Most pods prefer and tolerate nothing: no key to serialise for them (once per task).
+        key = json.dumps([affinity, tolerations], sort_keys=True) if affinity or tolerations else ""
         if key not in self._static:
             self._static[key] = (
-                np.array([_preferred_weight(n, affinity) for n in matrix.specs], dtype=np.float64),
-                np.array([_untolerated_soft_taints(n, tolerations) for n in matrix.specs], dtype=np.float64),
+                _nonzero(np.array([_preferred_weight(n, affinity) for n in matrix.specs], dtype=np.float64)),
+                _nonzero(np.array([_untolerated_soft_taints(n, tolerations) for n in matrix.specs], dtype=np.float64)),
             )
         return self._static[key]
 
     def on_session_close(self, ssn: session.Session) -> None:
         self._static.clear()
+        self._resources.clear()
+
+
+def _nonzero(scores: scoring.Floats) -> Static:
+    return scores if scores.any() else None
 
 
 def _preferred_weight(spec: nodes.NodeSpec, terms: list[dict[str, Any]]) -> int:

@@ -31,6 +31,10 @@ Term = Mapping[str, Any]
 Failures = list[tuple[str, nodes.Mask]]
 
 
+def _has_affinity(pod: Mapping[str, Any]) -> bool:
+    return bool((pod.get("spec") or {}).get("affinity"))
+
+
 def required(pod: Mapping[str, Any], kind: str) -> list[Term]:
     affinity = ((pod.get("spec") or {}).get("affinity") or {}).get(kind) or {}
     return list(affinity.get("requiredDuringSchedulingIgnoredDuringExecution") or [])
@@ -41,7 +45,8 @@ def has_anti_affinity(pod: Mapping[str, Any]) -> bool:
 
 
 def has_terms(pod: Mapping[str, Any]) -> bool:
-    return bool(required(pod, "podAffinity") or required(pod, "podAntiAffinity"))
+    # Asked of every pod at session open: most pods have no affinity at all.
+    return _has_affinity(pod) and bool(required(pod, "podAffinity") or required(pod, "podAntiAffinity"))
 
 
 def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
@@ -139,7 +144,7 @@ def preferred(pod: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
 
 
 def has_preferred(pod: Mapping[str, Any]) -> bool:
-    return bool(preferred(pod, "podAffinity") or preferred(pod, "podAntiAffinity"))
+    return _has_affinity(pod) and bool(preferred(pod, "podAffinity") or preferred(pod, "podAntiAffinity"))
 
 
 def preferred_scores(

@@ -122,22 +122,28 @@ class Predicates:
             self._topology = pod_affinity.Topology(ssn.nodes.specs)
         ssn.hooks.add("predicate", NAME, self._failures)
 
-    def _failures(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> Failures:
-        full: nodes.Mask = matrix.pods >= matrix.max_pods
-        out = [(fit_errors.POD_NUMBER_EXCEEDED, full), *self._static_failures(task, matrix)]
+    def _failures(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix, rows: nodes.Rows) -> Failures:
+        full: nodes.Mask = matrix.pods[rows] >= matrix.max_pods[rows]
+        out = [(fit_errors.POD_NUMBER_EXCEEDED, full)]
+        out.extend((reason, mask[rows]) for reason, mask in self._static_failures(task, matrix))
+        # Ports and pod affinity depend on placed pods: whole-cluster masks, only when in use.
         if self._ports is not None:
             wanted = host_ports.ports(task.pod)
             if wanted:
-                out.append((host_ports.REASON, host_ports.conflicts(wanted, self._ports, matrix)))
+                out.append((host_ports.REASON, host_ports.conflicts(wanted, self._ports, matrix)[rows]))
         if self._placed is not None and self._topology is not None:
-            out.extend(pod_affinity.failures(task.pod, self._placed, self._topology))
+            out.extend((r, m[rows]) for r, m in pod_affinity.failures(task.pod, self._placed, self._topology))
         return out
 
     def _static_failures(self, task: jobs.TaskInfo, matrix: nodes.NodeMatrix) -> Failures:
         pod_spec = task.pod.get("spec") or {}
         # Only what these masks read: pod (anti-)affinity terms differ per gang and are not static.
         node_affinity = (pod_spec.get("affinity") or {}).get("nodeAffinity")
-        key = json.dumps([pod_spec.get("nodeSelector"), node_affinity, pod_spec.get("tolerations")], sort_keys=True)
+        selector, tolerations = pod_spec.get("nodeSelector"), pod_spec.get("tolerations")
+        # Most pods constrain nothing: skip serialising the key for them (hot path, once per task).
+        key = "" if not (selector or node_affinity or tolerations) else json.dumps(
+            [selector, node_affinity, tolerations], sort_keys=True
+        )
         if key not in self._static:
             self._static[key] = self._compute(pod_spec, matrix.specs)
         return self._static[key]
@@ -154,7 +160,8 @@ class Predicates:
             out.append((fit_errors.NODE_SELECTOR_MISMATCH, mismatch))
         if self.taints:
             out.extend(_taint_failures(specs, tolerations))
-        return out
+        # A mask no node fails counts nothing: dropping it saves work for every task of the spec.
+        return [(reason, mask) for reason, mask in out if mask.any()]
 
     def on_session_close(self, ssn: session.Session) -> None:
         self._static.clear()

@@ -3,6 +3,7 @@ Kubernetes' MaxNodeScore), computed on the candidate rows of the node matrix at 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,3 +76,31 @@ def bin_packing(load: Load, weights: Floats) -> Floats:
     score = per.sum(axis=1) / total if total > 0 else per.sum(axis=1)
     result: Floats = np.where(overfull, 0.0, score)
     return result
+
+
+class RowScores:
+    """Per-node scores of one request, kept across tasks: a node's score is only recomputed when
+    its used resources changed since (``NodeMatrix.used_changes``), so the tasks of a gang that
+    share a request pay for the few nodes that changed, not for every candidate. When some
+    candidate is stale, every node changed since the last refresh is recomputed with it: tasks
+    scan rotating windows, so one batch serves the next windows too (one numpy pass per many
+    tasks instead of one per task).
+
+    Valid only for scores that depend on nothing but the request and the node's used and
+    allocatable resources, each row on its own.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.values: Floats = np.zeros(size, dtype=np.float64)
+        self.stamps = np.full(size, -1, dtype=np.int64)
+        self.seen = 0  # how much of ``NodeMatrix.used_log`` is reflected in ``values``
+
+    def get(self, matrix: nodes.NodeMatrix, rows: nodes.Indices, compute: Callable[[nodes.Indices], Floats]) -> Floats:
+        stale = self.stamps[rows] != matrix.used_changes[rows]
+        if stale.any():
+            changed = np.union1d(rows[stale], np.asarray(matrix.used_log[self.seen :], dtype=np.intp))
+            self.seen = len(matrix.used_log)
+            self.values[changed] = compute(changed)
+            self.stamps[changed] = matrix.used_changes[changed]
+        result: Floats = self.values[rows]
+        return result
