@@ -8,7 +8,6 @@ from typing import Any
 from google.protobuf import json_format
 
 from basalt.api import kinds as basalt_kinds
-from basalt.api import labels, meta
 from basalt.client import calls, objects
 from basalt.v1 import common_pb2, jobs_pb2, scheduler_pb2
 
@@ -42,10 +41,11 @@ class Jobs(objects.Objects):
         return found
 
     async def logs(self, name: str, namespace: str | None = None, tail_lines: int | None = None) -> dict[str, bytes]:
-        """The log of each of the job's pods, by pod name."""
-        namespace = self._namespace(namespace)
-        found = await self.pods.list_all(namespace, f"{labels.JOB_NAME}={name}")
-        return {meta.name(p): await self.pods.logs(meta.name(p), namespace, tail_lines) for p in found}
+        """The log of each of the job's pods, by pod name (JobService.Logs)."""
+        reply = await calls.unary(self.stub.Logs(jobs_pb2.LogRequest(
+            namespace=self._namespace(namespace), name=name, tail_lines=tail_lines or 0)))
+        # The RPC reads 0 as "all"; tail_lines=0 asks for no lines, as Kubernetes' tailLines does.
+        return {log.pod: b"" if tail_lines == 0 else bytes(log.data) for log in reply.pods}
 
 
 class Queues(objects.Objects):

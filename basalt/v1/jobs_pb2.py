@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from basalt.v1 import common_pb2 as basalt_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x62\x61salt/v1/jobs.proto\x12\tbasalt.v1\x1a\x16\x62\x61salt/v1/common.proto\"$\n\rUpdateRequest\x12\x13\n\x0bobject_json\x18\x01 \x01(\t\"k\n\x0cWatchRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x18\n\x10resource_version\x18\x02 \x01(\t\x12\x16\n\x0elabel_selector\x18\x03 \x01(\t\x12\x16\n\x0e\x66ield_selector\x18\x04 \x01(\t\"/\n\nWatchEvent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\"\xbe\x01\n\rPendingReason\x12\r\n\x05stage\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x41\n\rfailing_nodes\x18\x03 \x03(\x0b\x32*.basalt.v1.PendingReason.FailingNodesEntry\x12\x15\n\rnodes_checked\x18\x04 \x01(\x03\x1a\x33\n\x11\x46\x61ilingNodesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xc4\x01\n\x0f\x45xplainResponse\x12\r\n\x05phase\x18\x01 \x01(\t\x12\x10\n\x08podgroup\x18\x02 \x01(\t\x12\x16\n\x0epodgroup_phase\x18\x03 \x01(\t\x12\r\n\x05queue\x18\x04 \x01(\t\x12\x16\n\x0equeue_position\x18\x05 \x01(\x03\x12\x15\n\rqueue_pending\x18\x06 \x01(\x03\x12)\n\x07reasons\x18\x07 \x03(\x0b\x32\x18.basalt.v1.PendingReason\x12\x0f\n\x07summary\x18\x08 \x01(\t\"V\n\x13\x43reateObjectRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"3\n\x13OperateQueueRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\"S\n\x10\x43reateJobRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"A\n\nLogRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ntail_lines\x18\x03 \x01(\x03\"\x1b\n\x0bLogResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x32\xe4\x04\n\nJobService\x12@\n\x06\x43reate\x12\x1b.basalt.v1.CreateJobRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12=\n\x06Update\x12\x18.basalt.v1.UpdateRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x12:\n\x07Suspend\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x06Resume\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12:\n\x07Restart\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12;\n\x07\x45xplain\x12\x14.basalt.v1.ObjectKey\x1a\x1a.basalt.v1.ExplainResponse2\xbf\x03\n\x0cQueueService\x12\x43\n\x06\x43reate\x12\x1e.basalt.v1.CreateObjectRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12=\n\x06Update\x12\x18.basalt.v1.UpdateRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x12\x44\n\x07Operate\x12\x1e.basalt.v1.OperateQueueRequest\x1a\x19.basalt.v1.ObjectResponse2\xc9\x01\n\x0e\x43ommandService\x12\x43\n\x06\x43reate\x12\x1e.basalt.v1.CreateObjectRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x32\xf1\x01\n\nPodService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x12\x37\n\x06GetLog\x12\x15.basalt.v1.LogRequest\x1a\x16.basalt.v1.LogResponse2\xbd\x01\n\x0fPodGroupService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x32\x81\x03\n\x14PriorityClassService\x12\x43\n\x06\x43reate\x12\x1e.basalt.v1.CreateObjectRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12=\n\x06Update\x12\x18.basalt.v1.UpdateRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x62\x61salt/v1/jobs.proto\x12\tbasalt.v1\x1a\x16\x62\x61salt/v1/common.proto\"#\n\x06PodLog\x12\x0b\n\x03pod\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\"2\n\x0fJobLogsResponse\x12\x1f\n\x04pods\x18\x01 \x03(\x0b\x32\x11.basalt.v1.PodLog\"$\n\rUpdateRequest\x12\x13\n\x0bobject_json\x18\x01 \x01(\t\"k\n\x0cWatchRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x18\n\x10resource_version\x18\x02 \x01(\t\x12\x16\n\x0elabel_selector\x18\x03 \x01(\t\x12\x16\n\x0e\x66ield_selector\x18\x04 \x01(\t\"/\n\nWatchEvent\x12\x0c\n\x04type\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\"\xbe\x01\n\rPendingReason\x12\r\n\x05stage\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x41\n\rfailing_nodes\x18\x03 \x03(\x0b\x32*.basalt.v1.PendingReason.FailingNodesEntry\x12\x15\n\rnodes_checked\x18\x04 \x01(\x03\x1a\x33\n\x11\x46\x61ilingNodesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x03:\x02\x38\x01\"\xc4\x01\n\x0f\x45xplainResponse\x12\r\n\x05phase\x18\x01 \x01(\t\x12\x10\n\x08podgroup\x18\x02 \x01(\t\x12\x16\n\x0epodgroup_phase\x18\x03 \x01(\t\x12\r\n\x05queue\x18\x04 \x01(\t\x12\x16\n\x0equeue_position\x18\x05 \x01(\x03\x12\x15\n\rqueue_pending\x18\x06 \x01(\x03\x12)\n\x07reasons\x18\x07 \x03(\x0b\x32\x18.basalt.v1.PendingReason\x12\x0f\n\x07summary\x18\x08 \x01(\t\"V\n\x13\x43reateObjectRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"3\n\x13OperateQueueRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\"S\n\x10\x43reateJobRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x13\n\x0bobject_json\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"A\n\nLogRequest\x12\x11\n\tnamespace\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ntail_lines\x18\x03 \x01(\x03\"\x1b\n\x0bLogResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x32\x9f\x05\n\nJobService\x12@\n\x06\x43reate\x12\x1b.basalt.v1.CreateJobRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12=\n\x06Update\x12\x18.basalt.v1.UpdateRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x12:\n\x07Suspend\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x06Resume\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12:\n\x07Restart\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12;\n\x07\x45xplain\x12\x14.basalt.v1.ObjectKey\x1a\x1a.basalt.v1.ExplainResponse\x12\x39\n\x04Logs\x12\x15.basalt.v1.LogRequest\x1a\x1a.basalt.v1.JobLogsResponse2\xbf\x03\n\x0cQueueService\x12\x43\n\x06\x43reate\x12\x1e.basalt.v1.CreateObjectRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12=\n\x06Update\x12\x18.basalt.v1.UpdateRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x12\x44\n\x07Operate\x12\x1e.basalt.v1.OperateQueueRequest\x1a\x19.basalt.v1.ObjectResponse2\xc9\x01\n\x0e\x43ommandService\x12\x43\n\x06\x43reate\x12\x1e.basalt.v1.CreateObjectRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x32\xf1\x01\n\nPodService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x12\x37\n\x06GetLog\x12\x15.basalt.v1.LogRequest\x1a\x16.basalt.v1.LogResponse2\xbd\x01\n\x0fPodGroupService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x32\x81\x03\n\x14PriorityClassService\x12\x43\n\x06\x43reate\x12\x1e.basalt.v1.CreateObjectRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12=\n\x06Update\x12\x18.basalt.v1.UpdateRequest\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x06\x44\x65lete\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x32\xbd\x01\n\x0fNodeReadService\x12\x36\n\x03Get\x12\x14.basalt.v1.ObjectKey\x1a\x19.basalt.v1.ObjectResponse\x12\x37\n\x04List\x12\x16.basalt.v1.ListOptions\x1a\x17.basalt.v1.ListResponse\x12\x39\n\x05Watch\x12\x17.basalt.v1.WatchRequest\x1a\x15.basalt.v1.WatchEvent0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,38 +34,44 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PENDINGREASON_FAILINGNODESENTRY']._loaded_options = None
   _globals['_PENDINGREASON_FAILINGNODESENTRY']._serialized_options = b'8\001'
-  _globals['_UPDATEREQUEST']._serialized_start=59
-  _globals['_UPDATEREQUEST']._serialized_end=95
-  _globals['_WATCHREQUEST']._serialized_start=97
-  _globals['_WATCHREQUEST']._serialized_end=204
-  _globals['_WATCHEVENT']._serialized_start=206
-  _globals['_WATCHEVENT']._serialized_end=253
-  _globals['_PENDINGREASON']._serialized_start=256
-  _globals['_PENDINGREASON']._serialized_end=446
-  _globals['_PENDINGREASON_FAILINGNODESENTRY']._serialized_start=395
-  _globals['_PENDINGREASON_FAILINGNODESENTRY']._serialized_end=446
-  _globals['_EXPLAINRESPONSE']._serialized_start=449
-  _globals['_EXPLAINRESPONSE']._serialized_end=645
-  _globals['_CREATEOBJECTREQUEST']._serialized_start=647
-  _globals['_CREATEOBJECTREQUEST']._serialized_end=733
-  _globals['_OPERATEQUEUEREQUEST']._serialized_start=735
-  _globals['_OPERATEQUEUEREQUEST']._serialized_end=786
-  _globals['_CREATEJOBREQUEST']._serialized_start=788
-  _globals['_CREATEJOBREQUEST']._serialized_end=871
-  _globals['_LOGREQUEST']._serialized_start=873
-  _globals['_LOGREQUEST']._serialized_end=938
-  _globals['_LOGRESPONSE']._serialized_start=940
-  _globals['_LOGRESPONSE']._serialized_end=967
-  _globals['_JOBSERVICE']._serialized_start=970
-  _globals['_JOBSERVICE']._serialized_end=1582
-  _globals['_QUEUESERVICE']._serialized_start=1585
-  _globals['_QUEUESERVICE']._serialized_end=2032
-  _globals['_COMMANDSERVICE']._serialized_start=2035
-  _globals['_COMMANDSERVICE']._serialized_end=2236
-  _globals['_PODSERVICE']._serialized_start=2239
-  _globals['_PODSERVICE']._serialized_end=2480
-  _globals['_PODGROUPSERVICE']._serialized_start=2483
-  _globals['_PODGROUPSERVICE']._serialized_end=2672
-  _globals['_PRIORITYCLASSSERVICE']._serialized_start=2675
-  _globals['_PRIORITYCLASSSERVICE']._serialized_end=3060
+  _globals['_PODLOG']._serialized_start=59
+  _globals['_PODLOG']._serialized_end=94
+  _globals['_JOBLOGSRESPONSE']._serialized_start=96
+  _globals['_JOBLOGSRESPONSE']._serialized_end=146
+  _globals['_UPDATEREQUEST']._serialized_start=148
+  _globals['_UPDATEREQUEST']._serialized_end=184
+  _globals['_WATCHREQUEST']._serialized_start=186
+  _globals['_WATCHREQUEST']._serialized_end=293
+  _globals['_WATCHEVENT']._serialized_start=295
+  _globals['_WATCHEVENT']._serialized_end=342
+  _globals['_PENDINGREASON']._serialized_start=345
+  _globals['_PENDINGREASON']._serialized_end=535
+  _globals['_PENDINGREASON_FAILINGNODESENTRY']._serialized_start=484
+  _globals['_PENDINGREASON_FAILINGNODESENTRY']._serialized_end=535
+  _globals['_EXPLAINRESPONSE']._serialized_start=538
+  _globals['_EXPLAINRESPONSE']._serialized_end=734
+  _globals['_CREATEOBJECTREQUEST']._serialized_start=736
+  _globals['_CREATEOBJECTREQUEST']._serialized_end=822
+  _globals['_OPERATEQUEUEREQUEST']._serialized_start=824
+  _globals['_OPERATEQUEUEREQUEST']._serialized_end=875
+  _globals['_CREATEJOBREQUEST']._serialized_start=877
+  _globals['_CREATEJOBREQUEST']._serialized_end=960
+  _globals['_LOGREQUEST']._serialized_start=962
+  _globals['_LOGREQUEST']._serialized_end=1027
+  _globals['_LOGRESPONSE']._serialized_start=1029
+  _globals['_LOGRESPONSE']._serialized_end=1056
+  _globals['_JOBSERVICE']._serialized_start=1059
+  _globals['_JOBSERVICE']._serialized_end=1730
+  _globals['_QUEUESERVICE']._serialized_start=1733
+  _globals['_QUEUESERVICE']._serialized_end=2180
+  _globals['_COMMANDSERVICE']._serialized_start=2183
+  _globals['_COMMANDSERVICE']._serialized_end=2384
+  _globals['_PODSERVICE']._serialized_start=2387
+  _globals['_PODSERVICE']._serialized_end=2628
+  _globals['_PODGROUPSERVICE']._serialized_start=2631
+  _globals['_PODGROUPSERVICE']._serialized_end=2820
+  _globals['_PRIORITYCLASSSERVICE']._serialized_start=2823
+  _globals['_PRIORITYCLASSSERVICE']._serialized_end=3208
+  _globals['_NODEREADSERVICE']._serialized_start=3211
+  _globals['_NODEREADSERVICE']._serialized_end=3400
 # @@protoc_insertion_point(module_scope)

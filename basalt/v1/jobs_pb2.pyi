@@ -7,6 +7,20 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class PodLog(_message.Message):
+    __slots__ = ("pod", "data")
+    POD_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    pod: str
+    data: bytes
+    def __init__(self, pod: _Optional[str] = ..., data: _Optional[bytes] = ...) -> None: ...
+
+class JobLogsResponse(_message.Message):
+    __slots__ = ("pods",)
+    PODS_FIELD_NUMBER: _ClassVar[int]
+    pods: _containers.RepeatedCompositeFieldContainer[PodLog]
+    def __init__(self, pods: _Optional[_Iterable[_Union[PodLog, _Mapping]]] = ...) -> None: ...
+
 class UpdateRequest(_message.Message):
     __slots__ = ("object_json",)
     OBJECT_JSON_FIELD_NUMBER: _ClassVar[int]

@@ -86,6 +86,11 @@ class JobServiceStub:
                 request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
                 response_deserializer=basalt_dot_v1_dot_jobs__pb2.ExplainResponse.FromString,
                 _registered_method=True)
+        self.Logs = channel.unary_unary(
+                '/basalt.v1.JobService/Logs',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.LogRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.JobLogsResponse.FromString,
+                _registered_method=True)
 
 
 class JobServiceServicer:
@@ -159,6 +164,13 @@ class JobServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Logs(self, request, context):
+        """The captured output of every pod of the job (name = the job's name).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_JobServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -211,6 +223,11 @@ def add_JobServiceServicer_to_server(servicer, server):
                     servicer.Explain,
                     request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
                     response_serializer=basalt_dot_v1_dot_jobs__pb2.ExplainResponse.SerializeToString,
+            ),
+            'Logs': grpc.unary_unary_rpc_method_handler(
+                    servicer.Logs,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.LogRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.JobLogsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -484,6 +501,33 @@ class JobService:
             '/basalt.v1.JobService/Explain',
             basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
             basalt_dot_v1_dot_jobs__pb2.ExplainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Logs(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.JobService/Logs',
+            basalt_dot_v1_dot_jobs__pb2.LogRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.JobLogsResponse.FromString,
             options,
             channel_credentials,
             insecure,
@@ -1632,6 +1676,167 @@ class PriorityClassService:
             request,
             target,
             '/basalt.v1.PriorityClassService/Watch',
+            basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+            basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
+class NodeReadServiceStub:
+    """Nodes (v1), read-only for clients: agents register them through NodeService.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Get = channel.unary_unary(
+                '/basalt.v1.NodeReadService/Get',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+                _registered_method=True)
+        self.List = channel.unary_unary(
+                '/basalt.v1.NodeReadService/List',
+                request_serializer=basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+                _registered_method=True)
+        self.Watch = channel.unary_stream(
+                '/basalt.v1.NodeReadService/Watch',
+                request_serializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
+                response_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
+                _registered_method=True)
+
+
+class NodeReadServiceServicer:
+    """Nodes (v1), read-only for clients: agents register them through NodeService.
+    """
+
+    def Get(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def List(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Watch(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_NodeReadServiceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Get': grpc.unary_unary_rpc_method_handler(
+                    servicer.Get,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ObjectKey.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ObjectResponse.SerializeToString,
+            ),
+            'List': grpc.unary_unary_rpc_method_handler(
+                    servicer.List,
+                    request_deserializer=basalt_dot_v1_dot_common__pb2.ListOptions.FromString,
+                    response_serializer=basalt_dot_v1_dot_common__pb2.ListResponse.SerializeToString,
+            ),
+            'Watch': grpc.unary_stream_rpc_method_handler(
+                    servicer.Watch,
+                    request_deserializer=basalt_dot_v1_dot_jobs__pb2.WatchRequest.FromString,
+                    response_serializer=basalt_dot_v1_dot_jobs__pb2.WatchEvent.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'basalt.v1.NodeReadService', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('basalt.v1.NodeReadService', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class NodeReadService:
+    """Nodes (v1), read-only for clients: agents register them through NodeService.
+    """
+
+    @staticmethod
+    def Get(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.NodeReadService/Get',
+            basalt_dot_v1_dot_common__pb2.ObjectKey.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ObjectResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def List(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/basalt.v1.NodeReadService/List',
+            basalt_dot_v1_dot_common__pb2.ListOptions.SerializeToString,
+            basalt_dot_v1_dot_common__pb2.ListResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Watch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/basalt.v1.NodeReadService/Watch',
             basalt_dot_v1_dot_jobs__pb2.WatchRequest.SerializeToString,
             basalt_dot_v1_dot_jobs__pb2.WatchEvent.FromString,
             options,

@@ -57,6 +57,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv.add(jobs_pb2_grpc.add_JobServiceServicer_to_server, jobs_api.JobServicer(store, side, admission))
     srv.add(jobs_pb2_grpc.add_PodServiceServicer_to_server, jobs_api.PodServicer(store, side))
     srv.add(jobs_pb2_grpc.add_PodGroupServiceServicer_to_server, jobs_api.PodGroupServicer(store))
+    srv.add(jobs_pb2_grpc.add_NodeReadServiceServicer_to_server, jobs_api.NodeReadServicer(store))
     srv.add(jobs_pb2_grpc.add_QueueServiceServicer_to_server, queues_api.QueueServicer(store, side, admission))
     srv.add(jobs_pb2_grpc.add_CommandServiceServicer_to_server, commands_api.CommandServicer(store, side))
     srv.add(jobs_pb2_grpc.add_PriorityClassServiceServicer_to_server,

@@ -6,7 +6,7 @@ import logging
 
 import grpc
 
-from basalt.api import kinds, meta
+from basalt.api import kinds, labels, meta
 from basalt.rpc import status
 from basalt.store import extras, objects
 from basalt.v1 import common_pb2, jobs_pb2, jobs_pb2_grpc
@@ -81,6 +81,16 @@ class JobServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.JobServi
         return objects_api.to_response(await commands_api.store_command(self.store, cmd))
 
     @status.unary
+    async def Logs(self, request: jobs_pb2.LogRequest, ctx: grpc.aio.ServicerContext) -> jobs_pb2.JobLogsResponse:
+        job = await self.store.must_get(kinds.JOB, request.namespace or "default", request.name)
+        # Volcano's selection (the job-name label), excluding pods of an earlier job of the same name.
+        pods = [p for p in await self.store.list_all(kinds.POD, meta.namespace(job))
+                if meta.labels(p).get(labels.JOB_NAME) == meta.name(job) and meta.owner_uid(p) in ("", meta.uid(job))]
+        return jobs_pb2.JobLogsResponse(pods=[
+            jobs_pb2.PodLog(pod=meta.name(p), data=await pod_log(self.side, p, request.tail_lines))
+            for p in sorted(pods, key=meta.name)])
+
+    @status.unary
     async def Explain(self, request: common_pb2.ObjectKey, ctx: grpc.aio.ServicerContext) -> jobs_pb2.ExplainResponse:
         job = await self.store.must_get(kinds.JOB, request.namespace or "default", request.name)
         group = await self.store.get(kinds.PODGROUP, meta.namespace(job), naming.podgroup_name(job))
@@ -89,6 +99,14 @@ class JobServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.JobServi
                         if str((g.get("spec") or {}).get("queue") or "default") == queue]
         priorities = {meta.name(c): int(c.get("value") or 0) for c in await self.store.list_all(kinds.PRIORITY_CLASS)}
         return to_explain_response(explain.explain(job, group, queue_groups, priorities))
+
+
+async def pod_log(side: extras.Extras, pod: objects_api.Obj, tail_lines: int) -> bytes:
+    """A pod's captured output, the last ``tail_lines`` lines when positive."""
+    data = await side.read_log(meta.namespace(pod), meta.name(pod), meta.uid(pod))
+    if tail_lines > 0:
+        data = b"".join(data.splitlines(keepends=True)[-tail_lines:])
+    return data
 
 
 def to_explain_response(found: explain.Explanation) -> jobs_pb2.ExplainResponse:
@@ -109,10 +127,7 @@ class PodServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.PodServi
     @status.unary
     async def GetLog(self, request: jobs_pb2.LogRequest, ctx: grpc.aio.ServicerContext) -> jobs_pb2.LogResponse:
         pod = await self.store.must_get(kinds.POD, request.namespace, request.name)
-        data = await self.side.read_log(request.namespace, request.name, meta.uid(pod))
-        if request.tail_lines > 0:
-            data = b"".join(data.splitlines(keepends=True)[-request.tail_lines:])
-        return jobs_pb2.LogResponse(data=data)
+        return jobs_pb2.LogResponse(data=await pod_log(self.side, pod, request.tail_lines))
 
 
 class PodGroupServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.PodGroupServiceServicer):
@@ -122,3 +137,8 @@ class PodGroupServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.Pod
         self.store = store
 
 
+class NodeReadServicer(objects_api.Reads, objects_api.Watches, jobs_pb2_grpc.NodeReadServiceServicer):
+    kind = kinds.NODE
+
+    def __init__(self, store: objects.Store) -> None:
+        self.store = store

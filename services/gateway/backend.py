@@ -30,6 +30,7 @@ class Backend:
         self.queues: Any = stubs.QueueServiceStub(self.channel)
         self.commands: Any = stubs.CommandServiceStub(self.channel)
         self.priority_classes: Any = stubs.PriorityClassServiceStub(self.channel)
+        self.nodes: Any = stubs.NodeReadServiceStub(self.channel)
         cluster: Any = scheduler_pb2_grpc
         self.cluster: Any = cluster.ClusterServiceStub(self.channel)
 

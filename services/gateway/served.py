@@ -1,8 +1,6 @@
 """The resources the gateway serves: for each kind (from ``basalt.api.kinds``) the gRPC service
 behind it, its Kubernetes verbs, short names and subresources. Routes, discovery and the OpenAPI
 document are all built from this one table, so they cannot disagree.
-
-Nodes are read through ClusterService.ListNodes, which has no Get, limit or watch (routes/nodes.py).
 """
 
 from __future__ import annotations
@@ -59,8 +57,7 @@ PODGROUPS = Resource(kinds.PODGROUP, lambda b: b.podgroups, WATCHED, ("pg", "pod
 COMMANDS = Resource(kinds.COMMAND, lambda b: b.commands, ("list", "watch", "create"))
 PODS = Resource(kinds.POD, lambda b: b.pods, WATCHED, ("po",), {"status": ("get",), "log": ("get",)})
 PRIORITY_CLASSES = Resource(kinds.PRIORITY_CLASS, lambda b: b.priority_classes, ALL_VERBS, ("pc",))
-NODES = Resource(kinds.NODE, lambda b: b.cluster, READS, ("no",), {"status": ("get",)})
-"""Served by ClusterService.ListNodes (no limit/continue, no watch): see routes/nodes.py."""
+NODES = Resource(kinds.NODE, lambda b: b.nodes, WATCHED, ("no",), {"status": ("get",)})
 
 ALL: tuple[Resource, ...] = (JOBS, QUEUES, PODGROUPS, COMMANDS, PODS, NODES, PRIORITY_CLASSES)
 

@@ -144,11 +144,6 @@ async def test_watch_ends_after_timeout_seconds(http: aiohttp.ClientSession) -> 
         assert await asyncio.wait_for(reply.read(), 15) == b""
 
 
-async def test_watch_is_not_served_for_nodes(http: aiohttp.ClientSession) -> None:
-    async with http.get("/api/v1/nodes", params={"watch": "true"}) as reply:
-        assert_status(await reply.json(), 405, "MethodNotAllowed")
-
-
 async def test_status_subresource_reads_and_refuses_writes(http: aiohttp.ClientSession) -> None:
     job = await created_job(http, "st")
     code, body = await call(http, "GET", f"{JOBS}/st/status")

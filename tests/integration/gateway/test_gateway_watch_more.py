@@ -54,3 +54,16 @@ async def test_priority_classes_create_list_refuse_and_delete(http: aiohttp.Clie
         assert reply.status == 200
     async with http.get(f"{PC}/high") as reply:
         assert reply.status == 404
+
+
+async def test_nodes_get_list_page_and_watch(http: aiohttp.ClientSession, store: objects.Store) -> None:
+    for name in ("n1", "n2", "n3"):
+        await store.create(kinds.NODE, {"metadata": {"name": name, "labels": {"pool": "a" if name != "n3" else "b"}},
+                                        "status": {"allocatable": {"cpu": "4"}}})
+    async with http.get("/api/v1/nodes/n2") as reply:
+        assert reply.status == 200 and (await reply.json())["metadata"]["name"] == "n2"
+    async with http.get("/api/v1/nodes", params={"labelSelector": "pool=a", "limit": "1"}) as reply:
+        page = await reply.json()
+    assert [n["metadata"]["name"] for n in page["items"]] == ["n1"] and page["metadata"]["continue"]
+    events = await first_events(http, "/api/v1/nodes", 3)
+    assert [e["object"]["metadata"]["name"] for e in events] == ["n1", "n2", "n3"]

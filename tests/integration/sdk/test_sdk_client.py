@@ -113,6 +113,7 @@ async def test_queues_and_job_actions(api: AsyncClient) -> None:
 
 async def test_pod_and_job_logs_and_nodes(api: AsyncClient, store: objects.Store,
                                           redis_client: aioredis.Redis) -> None:
+    await api.jobs.create(JobBuilder("l").obj())
     await placed_pods.add(store, redis_client, "default", "l-worker-0", "l", log=b"a\nb\n")
     await placed_pods.add(store, redis_client, "default", "l-worker-1", "l", log=b"c\n")
     assert await api.pods.logs("l-worker-0", tail_lines=1) == b"b\n"
