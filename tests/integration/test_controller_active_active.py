@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+import os
+import subprocess
+import sys
 
 from basalt import redis_server, ring
 from basalt.api import kinds
@@ -39,29 +41,35 @@ async def test_jobs_split_by_ring_and_survive_a_dead_controller(
         return ControllerSettings(redis_url=redis_proc.url, listen="127.0.0.1:0", admission=admission_target,
                                   instance_id=name, lease_seconds=1.0, resync_seconds=1.0)
 
-    ready, stop_b = asyncio.Event(), asyncio.Event()
-    bound: list[str] = []
-    # b runs as a task we can cancel abruptly, without leaving the ring (as after kill -9).
-    b_task = asyncio.create_task(controller_app.serve(settings("ctl-b"), ready=ready, stop=stop_b, bound=bound))
-    await asyncio.wait_for(ready.wait(), 20)
-    async with servers.running(controller_app.serve, settings("ctl-a")) as a_addr:
-        async def both_members() -> bool:
-            return set(await membership.live(store.redis, "controller")) == {"ctl-a", "ctl-b"}
+    # b is a real process, so it can die by SIGKILL: no clean stop, its lease must expire.
+    env = {**os.environ, "BASALT_REDIS_URL": redis_proc.url, "BASALT_LISTEN": "127.0.0.1:0",
+           "BASALT_ADMISSION": admission_target, "BASALT_INSTANCE_ID": "ctl-b", "BASALT_LEASE_SECONDS": "1.0",
+           "BASALT_RESYNC_SECONDS": "1.0"}
+    b = subprocess.Popen([sys.executable, "-m", "services.controller"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        async with servers.running(controller_app.serve, settings("ctl-a")) as a_addr:
+            async def both_members() -> bool:
+                return set(await membership.live(store.redis, "controller")) == {"ctl-a", "ctl-b"}
 
-        await servers.eventually(both_members)
-        first = [f"job-{i}" for i in range(12)]
-        await submit(a_addr, first)
-        await servers.eventually(lambda: groups_for(store, first), timeout=20)
+            await servers.eventually(both_members, timeout=30)
+            first = [f"job-{i}" for i in range(12)]
+            await submit(a_addr, first)
+            await servers.eventually(lambda: groups_for(store, first), timeout=20)
 
-        b_task.cancel()  # no clean stop: its lease must expire
-        await asyncio.gather(b_task, return_exceptions=True)
-        second = [f"late-{i}" for i in range(12)]
-        two = ring.Ring(["ctl-a", "ctl-b"])
-        assert [n for n in second if two.owner(f"default/{n}") == "ctl-b"], "b must own part of the batch"
-        await submit(a_addr, second)
+            b.kill()
+            b.wait(timeout=10)
+            second = [f"late-{i}" for i in range(12)]
+            two = ring.Ring(["ctl-a", "ctl-b"])
+            assert [n for n in second if two.owner(f"default/{n}") == "ctl-b"], "b must own part of the batch"
+            await submit(a_addr, second)
 
-        async def taken_over() -> bool:
-            alone = set(await membership.live(store.redis, "controller")) == {"ctl-a"}
-            return alone and await groups_for(store, second)
+            async def taken_over() -> bool:
+                alone = set(await membership.live(store.redis, "controller")) == {"ctl-a"}
+                return alone and await groups_for(store, second)
 
-        await servers.eventually(taken_over, timeout=20)
+            await servers.eventually(taken_over, timeout=20)
+    finally:
+        if b.poll() is None:
+            b.kill()
+            b.wait(timeout=10)
