@@ -187,18 +187,8 @@ class Store:
     async def watch(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
                     stop_when_idle: bool = False) -> AsyncIterator[Event]:
         """Every change of ``kind`` after resourceVersion ``since``, in order; Gone if trimmed."""
-        stream = keys.events(kind.plural)
-        last = since
-        while True:
-            await self._check_not_trimmed(kind, last)
-            reply = await self.redis.xread({stream: f"{last}-0"}, count=1000, block=block_ms)
-            await self._check_not_trimmed(kind, last)
-            entries = _stream_entries(reply)
-            for entry_id, fields in entries:
-                last = int(entry_id.split(b"-")[0])
-                yield Event(fields[b"type"].decode(), codec.decode(fields[b"json"], last), last)
-            if stop_when_idle and not entries:
-                return
+        async for raw in self.watch_raw(kind, since, block_ms=block_ms, stop_when_idle=stop_when_idle):
+            yield Event(raw.type, codec.decode(raw.data, raw.resource_version), raw.resource_version)
 
     async def watch_raw(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
                         stop_when_idle: bool = False) -> AsyncIterator[RawEvent]:
