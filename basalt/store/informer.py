@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -39,16 +39,7 @@ class Informer:
         return list(self.cache.values())
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.1
-        while not stop.is_set():
-            try:
-                await self._list_then_watch(stop)
-            except errors.Gone:
-                log.info("%s watch too old; relisting", self.kind.plural)
-            except (RedisError, OSError) as exc:
-                log.warning("%s watch lost (%s); relisting in %.1fs", self.kind.plural, exc, backoff)
-                await asyncio.sleep(backoff)  # backoff before reconnecting, not synchronisation
-                backoff = min(backoff * 2, 2.0)
+        await relist_forever(self.kind, self._list_then_watch, stop)
 
     async def _list_then_watch(self, stop: asyncio.Event) -> None:
         page = await self.store.list(self.kind)
@@ -79,3 +70,19 @@ class Informer:
     def _emit(self, kind: str, obj: Obj, old: Obj | None) -> None:
         for handler in self.handlers:
             handler(kind, obj, old)
+
+
+async def relist_forever(kind: kinds.Kind, list_then_watch: Callable[[asyncio.Event], Awaitable[None]],
+                         stop: asyncio.Event) -> None:
+    """Run a list-then-watch until ``stop``: a trimmed stream relists at once, a lost Redis
+    connection after a backoff (0.1 s doubling to 2 s). Shared by every list+watch consumer."""
+    backoff = 0.1
+    while not stop.is_set():
+        try:
+            await list_then_watch(stop)
+        except errors.Gone:
+            log.info("%s watch too old; relisting", kind.plural)
+        except (RedisError, OSError) as exc:
+            log.warning("%s watch lost (%s); relisting in %.1fs", kind.plural, exc, backoff)
+            await asyncio.sleep(backoff)  # backoff before reconnecting, not synchronisation
+            backoff = min(backoff * 2, 2.0)

@@ -12,19 +12,14 @@ that are gone are announced DELETED.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Collection
 
-from redis.exceptions import RedisError
-
-from basalt import errors
 from basalt.api import kinds
-from basalt.store import objects
+from basalt.store import informer, objects
 
 # (event type: SYNC, ADDED, MODIFIED, DELETED; key or "" when only the JSON names it; JSON; rv)
 Handler = Callable[[str, str, bytes, int], None]
 Gone = Callable[[Collection[str]], None]  # keys absent from a fresh list
-log = logging.getLogger("basalt.scheduler")
 PAGE_SIZE = 2000
 
 
@@ -40,16 +35,7 @@ class Feed:
         self.resource_version = 0
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.1
-        while not stop.is_set():
-            try:
-                await self._list_then_watch(stop)
-            except errors.Gone:
-                log.info("%s watch too old; relisting", self.kind.plural)
-            except (RedisError, OSError) as exc:
-                log.warning("%s watch lost (%s); relisting in %.1fs", self.kind.plural, exc, backoff)
-                await asyncio.sleep(backoff)  # backoff before reconnecting, not synchronisation
-                backoff = min(backoff * 2, 2.0)
+        await informer.relist_forever(self.kind, self._list_then_watch, stop)
 
     async def list(self) -> tuple[set[str], int]:
         """Every object through the handler (as SYNC); returns the keys seen and the
