@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import pathlib
 import tempfile
 import time
@@ -84,6 +85,12 @@ def peak_rss_mb(pid: int | str = "self") -> float:
 def rss_mb(pid: int | str = "self") -> float:
     """VmRSS (current resident set) of a process, in MB."""
     return _status_mb(pid, "VmRSS:")
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time a process has used so far (utime + stime in /proc/<pid>/stat)."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _status_mb(pid: int | str, field_name: str) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import pathlib
 import tempfile
 import time
@@ -41,13 +42,17 @@ async def in_process(url: str, pods: int, limit: float, max_groups: int) -> None
     print(f"scheduler peak RSS (VmHWM) {cluster.peak_rss_mb():.0f} MB")
 
 
-async def processes(url: str, count: int, pods: int, limit: float, max_groups: int) -> tuple[float, float]:
-    """K scheduler processes; returns (pods/s, conflict rate)."""
+async def processes(url: str, redis_pid: int, count: int, pods: int, limit: float,
+                    max_groups: int) -> tuple[float, float]:
+    """K scheduler processes; returns (pods/s, conflict rate). Also prints the CPU seconds each
+    scheduler and Redis used while binding: on 2 cores, that budget is what K instances share."""
     with tempfile.TemporaryDirectory() as logs:
         procs = [instances.start(url, f"bench-{i}", pathlib.Path(logs), period_seconds=0.01,
                                  max_groups_per_session=max_groups) for i in range(count)]
         try:
             await instances.wait_ready(procs, timeout=600)
+            pids = [p.process.pid for p in procs] + [redis_pid]
+            cpu_before = [cluster.cpu_seconds(pid) for pid in pids]
             started = time.perf_counter()
             bound = 0
             while bound < pods and time.perf_counter() - started < limit:
@@ -58,6 +63,7 @@ async def processes(url: str, count: int, pods: int, limit: float, max_groups: i
             commits = sum(s.commits for s in statuses)
             conflicts = sum(s.commit_conflicts for s in statuses)
             rss = [cluster.peak_rss_mb(p.process.pid) for p in procs]
+            cpu = [cluster.cpu_seconds(pid) - before for pid, before in zip(pids, cpu_before)]
         finally:
             for p in procs:
                 p.stop()
@@ -65,6 +71,9 @@ async def processes(url: str, count: int, pods: int, limit: float, max_groups: i
     print(f"{count} instance(s): bound {bound} pods in {elapsed:.1f} s: {rate:.0f} pods/s; "
           f"commits {commits}, conflicts {conflicts} ({100 * conflicts / max(commits, 1):.2f}%); "
           f"peak RSS {', '.join(f'{r:.0f}' for r in rss)} MB")
+    print(f"  pods bound per instance {', '.join(str(s.pods_bound) for s in statuses)}; CPU seconds: "
+          f"schedulers {', '.join(f'{c:.1f}' for c in cpu[:-1])}, Redis {cpu[-1]:.1f} "
+          f"(wall {elapsed:.1f} s x {os.cpu_count()} cores)")
     return rate, conflicts / max(commits, 1)
 
 
@@ -84,9 +93,9 @@ def main() -> None:
         if args.instances == 1:
             asyncio.run(in_process(server.url, len(work) * args.gang, args.limit, args.max_groups))
             return
-        one, _ = asyncio.run(processes(server.url, 1, len(work) * args.gang, args.limit, args.max_groups))
+        one, _ = asyncio.run(processes(server.url, server.process.pid, 1, len(work) * args.gang, args.limit, args.max_groups))
         cluster.load(server.url, args.nodes, work)
-        many, conflict_rate = asyncio.run(processes(server.url, args.instances, len(work) * args.gang, args.limit,
+        many, conflict_rate = asyncio.run(processes(server.url, server.process.pid, args.instances, len(work) * args.gang, args.limit,
                                                     args.max_groups))
         print(f"ratio {args.instances} vs 1 instance: {many / one:.2f}x; conflict rate {100 * conflict_rate:.2f}%")
 
