@@ -97,8 +97,8 @@ async def add_nodes(store: objects.Store, names: Iterable[str], allocatable: Map
             for name in listed[start:start + 1000]:
                 pipe.delete(keys.node_allocatable(name))
                 pipe.hset(keys.node_allocatable(name), mapping={r: v for r, v in milli.items()})
-                pipe.set(keys.lease("node", name), "1", px=int(lease_seconds * 1000))
             await pipe.execute()
+    await extras.touch_leases(client, "node", dict.fromkeys(listed, "1"), lease_seconds)
     return listed
 
 

@@ -26,6 +26,42 @@ return n
 """
 
 
+# Leases run on Redis's clock (TIME), so members on hosts whose clocks differ agree on who is live.
+_NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
+
+# KEYS: values hash, expiry zset. ARGV: ttl ms, then member, value pairs. Leases that ran out are
+# forgotten here (a bounded batch per renewal), so neither structure grows with departed members.
+_TOUCH_LEASES = _NOW_MS + r"""
+local expiry = now + tonumber(ARGV[1])
+for i = 2, #ARGV, 2 do
+  redis.call('ZADD', KEYS[2], expiry, ARGV[i])
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 1000)
+if #gone > 0 then
+  redis.call('ZREM', KEYS[2], unpack(gone))
+  redis.call('HDEL', KEYS[1], unpack(gone))
+end
+return #gone
+"""
+
+# KEYS: values hash, expiry zset. Returns member, value, member, value, ... of the live leases.
+_LIVE_LEASES = _NOW_MS + r"""
+local members = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf')
+local out = {}
+for s = 1, #members, 1000 do
+  local chunk = {unpack(members, s, math.min(s + 999, #members))}
+  local values = redis.call('HMGET', KEYS[1], unpack(chunk))
+  for i, m in ipairs(chunk) do
+    out[#out + 1] = m
+    out[#out + 1] = values[i] or ''
+  end
+end
+return out
+"""
+LEASE_BATCH = 1000  # members per touch script (Lua's unpack and one script's run time stay small)
+
+
 # The store's clients keep raw bytes replies (no decode_responses); redis-py types every reply as
 # ``bytes | str``, so the reads below cast to bytes.
 
@@ -82,17 +118,29 @@ class Extras:
 
 
 async def touch_lease(client: aioredis.Redis, group: str, member_id: str, ttl_seconds: float, value: str = "1") -> None:
-    """Renew a member's lease; it vanishes ``ttl_seconds`` after the last renewal."""
-    await client.set(keys.lease(group, member_id), value, px=int(ttl_seconds * 1000))
+    """Renew a member's lease; it runs out ``ttl_seconds`` after the last renewal."""
+    await touch_leases(client, group, {member_id: value}, ttl_seconds)
+
+
+async def touch_leases(client: aioredis.Redis, group: str, values: Mapping[str, str], ttl_seconds: float) -> None:
+    """Renew many members' leases (an agent's simulated nodes, a bench's cluster) in few calls."""
+    script = client.register_script(_TOUCH_LEASES)
+    items = list(values.items())
+    for start in range(0, max(len(items), 1), LEASE_BATCH):
+        pairs = [x for member, value in items[start:start + LEASE_BATCH] for x in (member, value)]
+        await script(keys=[keys.lease_values(group), keys.lease_expiry(group)],
+                     args=[int(ttl_seconds * 1000), *pairs])
 
 
 async def live_members(client: aioredis.Redis, group: str) -> dict[str, str]:
-    """The members of ``group`` whose lease has not expired, with their values."""
-    prefix = keys.lease(group, "")
-    names = [raw async for raw in client.scan_iter(match=keys.lease_pattern(group), count=1000)]
-    values = cast(list[bytes | None], await client.mget(names)) if names else []
-    return {raw.decode()[len(prefix):]: value.decode() for raw, value in zip(names, values) if value is not None}
+    """The members of ``group`` whose lease has not run out, with their values."""
+    script = client.register_script(_LIVE_LEASES)
+    flat = cast(list[bytes], await script(keys=[keys.lease_values(group), keys.lease_expiry(group)]))
+    return {flat[i].decode(): flat[i + 1].decode() for i in range(0, len(flat), 2)}
 
 
 async def drop_lease(client: aioredis.Redis, group: str, member_id: str) -> None:
-    await client.delete(keys.lease(group, member_id))
+    async with client.pipeline(transaction=True) as pipe:
+        pipe.zrem(keys.lease_expiry(group), member_id)
+        pipe.hdel(keys.lease_values(group), member_id)
+        await pipe.execute()

@@ -69,10 +69,12 @@ def idempotency(scope: str, key: str) -> str:
     return f"{PREFIX}:idem:{scope}:{key}"
 
 
-def lease(group: str, member_id: str) -> str:
-    """A live instance's lease (expires when it stops heartbeating)."""
-    return f"{PREFIX}:lease:{group}:{member_id}"
+def lease_values(group: str) -> str:
+    """Hash: each member of ``group`` (scheduler, controller, node) -> its lease value."""
+    return f"{PREFIX}:leases:{group}"
 
 
-def lease_pattern(group: str) -> str:
-    return f"{PREFIX}:lease:{group}:*"
+def lease_expiry(group: str) -> str:
+    """Sorted set: each member of ``group`` scored by when its lease runs out (Redis time, ms).
+    Reading the live ones is one range query, not a scan of the whole keyspace per session."""
+    return f"{PREFIX}:lease-expiry:{group}"

@@ -154,7 +154,7 @@ class Store:
 
     async def commit(self, t: txn_mod.Txn) -> builtins.list[int]:
         """Apply the plan atomically. Sets the new resourceVersion on every written object."""
-        result = await self._txn(keys=t.keys, args=[t.plan(self.stream_cap)])
+        result = await self._txn(keys=t.keys, args=t.args(self.stream_cap))
         if int(result[0]) != 1:
             raise _refusal(t, result)
         rvs = [int(v) for v in result[1:]]
@@ -171,7 +171,7 @@ class Store:
             return []
         async with self.redis.pipeline(transaction=False) as pipe:
             for t in plans:
-                await self._txn(keys=t.keys, args=[t.plan(self.stream_cap)], client=pipe)
+                await self._txn(keys=t.keys, args=t.args(self.stream_cap), client=pipe)
             replies = await pipe.execute()
         out: builtins.list[errors.BasaltError | None] = []
         for t, result in zip(plans, replies):
@@ -264,10 +264,10 @@ def _refusal(t: txn_mod.Txn, result: list[Any]) -> errors.BasaltError:
     reason = result[1].decode()
     index = int(result[2]) - 1
     if reason == "insufficient":
-        lim = t.limits[index]
+        lim, which = t.limits[index], int(result[3]) - 1
         node_key = t.keys[lim["cap"] - 1]
-        return errors.Insufficient(f"insufficient {lim['res']} on {node_key.rsplit(':', 1)[-1]}: "
-                                   f"{int(result[3])} free, {lim['add']} requested")
+        return errors.Insufficient(f"insufficient {lim['res'][which]} on {node_key.rsplit(':', 1)[-1]}: "
+                                   f"{int(result[4])} free, {lim['add'][which]} requested")
     kind, name = t.put_kinds[index], str(t.puts[index]["m"]).split("/", 1)[1]
     if reason == "exists":
         return errors.AlreadyExists(f'{_resource(kind)} "{name}" already exists')

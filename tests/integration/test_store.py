@@ -87,6 +87,23 @@ async def test_watch_too_old_is_gone(redis_client: aioredis.Redis) -> None:
             pass
 
 
+async def test_trimmed_streams_keep_at_least_cap_events(redis_client: aioredis.Redis) -> None:
+    """Trimming runs in batches (once per 5% over the cap), never below the cap: a watch from any
+    of the last ``cap`` changes replays them; one from before the trimmed ones is Gone."""
+    small = objects.Store(redis_client, stream_cap=40)
+    marks = []
+    for i in range(100):
+        marks.append(await small.current_rv())
+        await small.create(kinds.POD, pod(f"p{i:03d}"))
+    assert 40 <= await redis_client.xlen(keys.events("pods")) <= 42
+    replayed = [e.object["metadata"]["name"] async for e in
+                small.watch(kinds.POD, marks[60], block_ms=10, stop_when_idle=True)]
+    assert replayed == [f"p{i:03d}" for i in range(60, 100)]
+    with pytest.raises(errors.Gone):
+        async for _ in small.watch(kinds.POD, marks[10], block_ms=10, stop_when_idle=True):
+            pass
+
+
 async def test_watch_delivers_live_changes(store: objects.Store) -> None:
     mark = await store.current_rv()
 
@@ -162,6 +179,6 @@ async def test_two_pods_of_a_gang_on_one_node_are_checked_together(store: object
         bound = copy.deepcopy(p)
         bound["spec"]["nodeName"] = "n1"
         gang.put(kinds.POD, bound, expect=int(p["metadata"]["resourceVersion"]), old=p)
-    with pytest.raises(errors.Insufficient):
+    with pytest.raises(errors.Insufficient, match=r"insufficient cpu on n1: 1500 free, 2000 requested"):
         await store.commit(gang)
     assert await redis_client.hget(keys.node_used("n1"), "cpu") is None  # nothing was taken
