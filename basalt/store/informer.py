@@ -52,10 +52,8 @@ class Informer:
         for obj in page.items:
             self._emit("SYNC", obj, None)
         self.synced.set()
-        async for event in self.store.watch(self.kind, page.resource_version, block_ms=500):
+        async for event in self.store.watch(self.kind, page.resource_version, block_ms=500, stop=stop):
             self._apply(event)
-            if stop.is_set():
-                return
 
     def _apply(self, event: objects.Event) -> None:
         key = meta.key(event.object)

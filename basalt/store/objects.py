@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import datetime
 import uuid
@@ -57,6 +58,7 @@ class RawEvent:
     type: str
     data: bytes
     resource_version: int
+    origin: bytes = b""  # the committing plan's ``Txn.origin``
 
 
 def now_iso() -> str:
@@ -74,6 +76,15 @@ class Store:
 
     async def current_rv(self) -> int:
         return int(await self.redis.get(keys.RESOURCE_VERSION) or 0)
+
+    async def stream_heads(self, of: builtins.list[kinds.Kind]) -> builtins.list[int]:
+        """The resourceVersion of the latest change of each kind (0: none retained); a watch that
+        has delivered it has delivered everything committed so far."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for kind in of:
+                pipe.xrevrange(keys.events(kind.plural), count=1)
+            replies = await pipe.execute()
+        return [int(r[0][0].split(b"-")[0]) if r else 0 for r in replies]
 
     async def get(self, kind: kinds.Kind, namespace: str, name: str) -> Obj | None:
         reply = await self.redis.hmget(keys.obj(kind.plural, _ns(kind, namespace), name), ["json", "rv"])
@@ -184,18 +195,22 @@ class Store:
             out.append(None)
         return out
 
-    async def watch(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
-                    stop_when_idle: bool = False) -> AsyncIterator[Event]:
-        """Every change of ``kind`` after resourceVersion ``since``, in order; Gone if trimmed."""
-        async for raw in self.watch_raw(kind, since, block_ms=block_ms, stop_when_idle=stop_when_idle):
+    async def watch(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000, stop_when_idle: bool = False,
+                    stop: asyncio.Event | None = None) -> AsyncIterator[Event]:
+        """Every change of ``kind`` after resourceVersion ``since``, in order; Gone if trimmed.
+        Ends once ``stop`` is set (seen within ``block_ms`` even when nothing changes)."""
+        async for raw in self.watch_raw(kind, since, block_ms=block_ms, stop_when_idle=stop_when_idle, stop=stop):
             yield Event(raw.type, codec.decode(raw.data, raw.resource_version), raw.resource_version)
 
-    async def watch_raw(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000,
-                        stop_when_idle: bool = False) -> AsyncIterator[RawEvent]:
+    async def watch_raw(self, kind: kinds.Kind, since: int, *, block_ms: int = 1000, stop_when_idle: bool = False,
+                        stop: asyncio.Event | None = None) -> AsyncIterator[RawEvent]:
         """``watch`` without decoding: each event's JSON and resourceVersion."""
         stream = keys.events(kind.plural)
         last = since
-        while True:
+        # ``stop`` is checked on every read, not only after events: on Python 3.11 a task
+        # cancelled while redis-py's asyncio.wait_for completes a send loses the cancellation,
+        # and an idle watch would then never end.
+        while stop is None or not stop.is_set():
             await self._check_not_trimmed(kind, last)
             reply = await self.redis.xread({stream: f"{last}-0"}, count=1000, block=block_ms)
             await self._check_not_trimmed(kind, last)
@@ -203,7 +218,8 @@ class Store:
             for entry_id, fields in entries:
                 last = int(entry_id.split(b"-")[0])
                 kind_ = fields[b"type"]
-                yield RawEvent(_EVENT_TYPES.get(kind_) or kind_.decode(), fields[b"json"], last)
+                yield RawEvent(_EVENT_TYPES.get(kind_) or kind_.decode(), fields[b"json"], last,
+                               fields.get(b"origin", b""))
             if stop_when_idle and not entries:
                 return
 

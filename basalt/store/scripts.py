@@ -12,6 +12,7 @@ Plan (ARGV[1], JSON), KEYS indices are 1-based; the objects' JSON follows in ARG
   limits: [{used, cap, res: [..], add: [..]}]  refuse unless used[res] + add <= cap[res] for each
           resource (one HMGET per hash: a gang's pods on one node are one entry)
   incr:   [{k, f, by}]             HINCRBY after all checks pass (summed per key and field)
+  origin: who commits (a scheduler instance), recorded on each stream entry; "" for none
   cap:    streams keep at least this many entries; they are trimmed back to it once they hold
           ``slack`` more, so the trim (and its XRANGE for the boundary) runs once per ``slack`` puts
 Returns {1, rv1, rv2, ...} or {0, reason, put or limit index, detail...}. Every redis.call costs
@@ -63,7 +64,11 @@ for i, p in ipairs(plan.puts) do
     end
     redis.call('HSET', KEYS[p.k], 'json', ARGV[p.a], 'rv', rv)
   end
-  redis.call('XADD', KEYS[p.ev], rv .. '-0', 'type', kind, 'json', ARGV[p.a])
+  if plan.origin ~= '' then
+    redis.call('XADD', KEYS[p.ev], rv .. '-0', 'type', kind, 'json', ARGV[p.a], 'origin', plan.origin)
+  else
+    redis.call('XADD', KEYS[p.ev], rv .. '-0', 'type', kind, 'json', ARGV[p.a])
+  end
   streams[p.ev] = p.tr
   out[#out + 1] = rv
 end

@@ -31,6 +31,8 @@ class Txn:
     # Each put's object JSON, sent as its own ARGV: inside the plan JSON it would be escaped here
     # and unescaped by cjson in Redis, the largest part of a bind's cost on both sides.
     jsons: list[str] = field(default_factory=list)
+    # Who commits, recorded on the watch events (a scheduler tells its own writes from others').
+    origin: str = ""
 
     def key(self, name: str) -> int:
         """1-based KEYS index of ``name``, adding it once."""
@@ -82,7 +84,7 @@ class Txn:
         """The script's ARGV: the plan, then the objects' JSON (``a`` in each put indexes it).
         Streams keep at least ``stream_cap`` entries and up to 5% more (see scripts.TXN)."""
         plan = json.dumps({"puts": self.puts, "limits": self.limits, "incr": self.incrs, "cap": stream_cap,
-                           "slack": max(1, stream_cap // 20)})
+                           "slack": max(1, stream_cap // 20), "origin": self.origin})
         return [plan, *self.jsons]
 
     def _write(self, kind: kinds.Kind, obj: Obj, *, expect: int, delete: bool) -> None:

@@ -7,8 +7,10 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
+
 from basalt.api import kinds
-from basalt.store import codec, objects
+from basalt.store import codec, objects, txn
 from services.scheduler.cache import compact, feed
 
 
@@ -77,7 +79,7 @@ async def test_feed_lists_in_pages_then_watches_from_the_first_page(store: objec
     await _pods(store, 5)
     seen: list[tuple[str, str, int]] = []
     gone: list[set[str]] = []
-    f = feed.Feed(store, kinds.POD, lambda t, k, d, rv: seen.append((t, k or json.loads(d)["metadata"]["name"], rv)),
+    f = feed.Feed(store, kinds.POD, lambda t, k, d, rv, _origin: seen.append((t, k or json.loads(d)["metadata"]["name"], rv)),
                   lambda keys: gone.append(set(keys)), page_size=2)
     stop = asyncio.Event()
     task = asyncio.create_task(f.run(stop))
@@ -115,3 +117,35 @@ def test_compact_table_is_bounded() -> None:
     for i in range(5):
         assert c.canonical({"i": i}) == {"i": i}
     assert len(c) <= 2
+
+
+async def test_watch_events_name_the_committer(store: objects.Store) -> None:
+    since = await store.current_rv()
+    await store.create(kinds.POD, pod("anonymous"))
+    plan = txn.Txn(origin="scheduler-a")
+    plan.put(kinds.POD, pod("tagged"), expect=txn.MUST_NOT_EXIST)
+    await store.commit(plan)
+    events = [e async for e in store.watch_raw(kinds.POD, since, block_ms=10, stop_when_idle=True)]
+    assert [e.origin for e in events] == [b"", b"scheduler-a"]
+    assert await store.stream_heads([kinds.POD, kinds.NODE]) == [events[-1].resource_version, 0]
+
+
+async def test_a_held_feed_delivers_nothing_until_released_then_reaches_the_head(store: objects.Store) -> None:
+    seen: list[str] = []
+    f = feed.Feed(store, kinds.POD, lambda t, k, d, rv, o: seen.append(json.loads(d)["metadata"]["name"]),
+                  lambda keys: None)
+    stop = asyncio.Event()
+    task = asyncio.create_task(f.run(stop))
+    await f.synced.wait()
+    f.hold()
+    await _pods(store, 3)
+    head = (await store.stream_heads([kinds.POD]))[0]
+    with pytest.raises(asyncio.TimeoutError):  # held: the head is not reached
+        await asyncio.wait_for(f.reach(head), 0.5)
+    assert seen == []
+    f.release()
+    await asyncio.wait_for(f.reach(head), 10)
+    assert seen == ["p00", "p01", "p02"] and f.resource_version == head
+    stop.set()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
