@@ -138,10 +138,15 @@ def _jobs(snap: snapshot.Snapshot) -> dict[str, jobs.JobInfo]:
             task_min_available=dict(group.min_task_member),
             sla_waiting_seconds=group.sla_waiting_seconds,
         )
+    demands: dict[tuple[tuple[str, int], ...], jobs.Demand] = {}  # by requests: a job's pods share one
     for pod in snap.pods:
         job = out.get(pod.group)
         if job is None:
             continue  # pods outside any PodGroup only count on their node
+        key = tuple(pod.requests.items())
+        found = demands.get(key)
+        if found is None:
+            found = demands[key] = jobs.demand(pod.requests, snap.dims.vector(pod.requests))
         job.add_task(
             jobs.TaskInfo(
                 uid=pod.uid,
@@ -149,8 +154,8 @@ def _jobs(snap: snapshot.Snapshot) -> dict[str, jobs.JobInfo]:
                 name=pod.name,
                 job=job.uid,
                 role=pod.role,
-                requests=dict(pod.requests),
-                vector=snap.dims.vector(pod.requests),
+                requests=pod.requests,
+                demand=found,
                 priority=pod.priority,
                 creation=pod.creation,
                 resource_version=pod.resource_version,

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from basalt.api import labels, meta, quantity, resources
-from services.scheduler.framework import dimensions, durations, jobs
+from services.scheduler.framework import dimensions, durations, jobs, pod_terms
 from services.scheduler.framework import nodes as node_matrix
 
 _FINISHED = ("Succeeded", "Failed")
@@ -51,6 +51,11 @@ class PodRecord:
     pod: Mapping[str, Any]
     # volcano.sh/preemptable (annotation, else label); unset means preemptable, as in Volcano.
     preemptable: bool = True
+    # What the spec asks of other pods, read once per record: a session indexes placed pods for
+    # these predicates only when some pod uses them.
+    host_ports: bool = False
+    pod_terms: bool = False  # required pod (anti-)affinity
+    preferred_terms: bool = False  # preferred pod (anti-)affinity
 
 
 @dataclass(frozen=True)
@@ -255,6 +260,9 @@ def _pod_record(pod: meta.Obj, classes: _Classes) -> PodRecord | None:
         resource_version=meta.resource_version(pod),
         pod=pod,
         preemptable=_preemptable(pod),
+        host_ports=pod_terms.has_ports(pod),
+        pod_terms=pod_terms.has_terms(pod),
+        preferred_terms=pod_terms.has_preferred(pod),
     )
 
 

@@ -3,35 +3,16 @@ protocol on one node, unless both name different host IPs (0.0.0.0 or none means
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 
 from services.scheduler.framework import nodes
+from services.scheduler.framework.pod_terms import ANY_IP, Port, has_ports, ports
 from services.scheduler.plugins import pod_index
 
+__all__ = ["ANY_IP", "REASON", "Port", "conflicts", "has_ports", "ports"]
+
 REASON = "node(s) didn't have free ports for the requested pod ports"
-ANY_IP = "0.0.0.0"
-
-Port = tuple[str, str, int]  # (host IP, protocol, host port)
-
-
-def ports(pod: Mapping[str, Any]) -> list[Port]:
-    spec = pod.get("spec") or {}
-    out = []
-    for container in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
-        for port in container.get("ports") or []:
-            host_port = int(port.get("hostPort") or 0)
-            if host_port > 0:
-                out.append((str(port.get("hostIP") or ANY_IP), str(port.get("protocol") or "TCP"), host_port))
-    return out
-
-
-def has_ports(pod: Mapping[str, Any]) -> bool:
-    return bool(ports(pod))
-
-
 def _conflict(a: Port, b: Port) -> bool:
     return a[1:] == b[1:] and (a[0] == b[0] or ANY_IP in (a[0], b[0]))
 

@@ -74,7 +74,7 @@ class NodeOrder:
         # Cached scores belong to one session's node matrix (its change counters start at 0).
         self._resources.clear()
         # Preferred pod affinity needs every placed pod indexed: only when some pod prefers.
-        if self.pod_affinity_weight and any(pod_affinity.has_preferred(p.pod) for p in ssn.snapshot.pods):
+        if self.pod_affinity_weight and any(p.preferred_terms for p in ssn.snapshot.pods):
             self._placed = pod_index.PodIndex(ssn, lambda _pod: True)
             self._topology = pod_affinity.Topology(ssn.nodes.specs)
         if self.weighted or self.affinity_weight or self.taint_weight or self._placed is not None:

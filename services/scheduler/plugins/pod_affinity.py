@@ -21,32 +21,14 @@ import numpy as np
 import numpy.typing as npt
 
 from services.scheduler.framework import nodes
+from services.scheduler.framework.pod_terms import Term, preferred, required
 from services.scheduler.plugins import label_match, pod_index
 
 AFFINITY_REASON = "node(s) didn't match pod affinity rules"
 ANTI_AFFINITY_REASON = "node(s) didn't match pod anti-affinity rules"
 EXISTING_ANTI_AFFINITY_REASON = "node(s) didn't satisfy existing pods anti-affinity rules"
 
-Term = Mapping[str, Any]
 Failures = list[tuple[str, nodes.Mask]]
-
-
-def _has_affinity(pod: Mapping[str, Any]) -> bool:
-    return bool((pod.get("spec") or {}).get("affinity"))
-
-
-def required(pod: Mapping[str, Any], kind: str) -> list[Term]:
-    affinity = ((pod.get("spec") or {}).get("affinity") or {}).get(kind) or {}
-    return list(affinity.get("requiredDuringSchedulingIgnoredDuringExecution") or [])
-
-
-def has_anti_affinity(pod: Mapping[str, Any]) -> bool:
-    return bool(required(pod, "podAntiAffinity"))
-
-
-def has_terms(pod: Mapping[str, Any]) -> bool:
-    # Asked of every pod at session open: most pods have no affinity at all.
-    return _has_affinity(pod) and bool(required(pod, "podAffinity") or required(pod, "podAntiAffinity"))
 
 
 def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str]) -> bool:
@@ -136,15 +118,6 @@ def _domains(term: Term, namespace: str, index: pod_index.PodIndex, topology: To
             if domain is not None:
                 out.add(domain)
     return out
-
-
-def preferred(pod: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
-    affinity = ((pod.get("spec") or {}).get("affinity") or {}).get(kind) or {}
-    return list(affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or [])
-
-
-def has_preferred(pod: Mapping[str, Any]) -> bool:
-    return _has_affinity(pod) and bool(preferred(pod, "podAffinity") or preferred(pod, "podAntiAffinity"))
 
 
 def preferred_scores(

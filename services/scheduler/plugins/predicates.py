@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from services.scheduler.framework import arguments, fit_errors, jobs, nodes, session
+from services.scheduler.framework import arguments, fit_errors, jobs, nodes, pod_terms, session
 from services.scheduler.plugins import host_ports, label_match, pod_affinity, pod_index
 
 NAME = "predicates"
@@ -114,11 +114,11 @@ class Predicates:
         self._topology: pod_affinity.Topology | None = None
 
     def on_session_open(self, ssn: session.Session) -> None:
-        pods = [p.pod for p in ssn.snapshot.pods]
-        if self.node_ports and any(host_ports.has_ports(p) for p in pods):
+        pods = ssn.snapshot.pods
+        if self.node_ports and any(p.host_ports for p in pods):
             self._ports = pod_index.PodIndex(ssn, host_ports.has_ports)
-        if self.pod_affinity and any(pod_affinity.has_terms(p) for p in pods):
-            self._placed = pod_index.PodIndex(ssn, lambda _pod: True, pod_affinity.has_anti_affinity)
+        if self.pod_affinity and any(p.pod_terms for p in pods):
+            self._placed = pod_index.PodIndex(ssn, lambda _pod: True, pod_terms.has_anti_affinity)
             self._topology = pod_affinity.Topology(ssn.nodes.specs)
         ssn.hooks.add("predicate", NAME, self._failures)
 

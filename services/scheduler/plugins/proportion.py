@@ -158,12 +158,10 @@ def capability_limit(capability: Mapping[str, int]) -> quota.Res:
 
 
 def account(attr: QueueAttr, job: jobs.JobInfo, ssn: session.Session) -> None:
-    for task in job.tasks.values():
-        if task.status in jobs.ALLOCATED:
-            attr.allocated = quota.add(attr.allocated, task.requests)
-            attr.request = quota.add(attr.request, task.requests)
-        elif task.status is jobs.TaskStatus.PENDING:
-            attr.request = quota.add(attr.request, task.requests)
+    allocated = quota.total(t.requests for t in job.tasks.values() if t.status in jobs.ALLOCATED)
+    pending = quota.total(t.requests for t in job.with_status(jobs.TaskStatus.PENDING))
+    attr.allocated = quota.add(attr.allocated, allocated)
+    attr.request = quota.add(quota.add(attr.request, allocated), pending)
     if job.phase == "Inqueue":
         attr.inqueue = quota.add(attr.inqueue, reservations.unheld(job, ssn.dims))
     attr.inqueue = quota.add(attr.inqueue, reservations.running_reservation(job, ssn.dims))
