@@ -11,7 +11,7 @@ class SchedulerStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class SchedulerStatus(_message.Message):
-    __slots__ = ("instance_id", "sessions", "pods_bound", "commit_conflicts", "last_session_seconds", "members", "owned_podgroups", "commits", "last_takeover_seconds")
+    __slots__ = ("instance_id", "sessions", "pods_bound", "commit_conflicts", "last_session_seconds", "members", "owned_podgroups", "commits", "last_takeover_seconds", "sessions_skipped")
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     SESSIONS_FIELD_NUMBER: _ClassVar[int]
     PODS_BOUND_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class SchedulerStatus(_message.Message):
     OWNED_PODGROUPS_FIELD_NUMBER: _ClassVar[int]
     COMMITS_FIELD_NUMBER: _ClassVar[int]
     LAST_TAKEOVER_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SESSIONS_SKIPPED_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     sessions: int
     pods_bound: int
@@ -30,7 +31,8 @@ class SchedulerStatus(_message.Message):
     owned_podgroups: int
     commits: int
     last_takeover_seconds: float
-    def __init__(self, instance_id: _Optional[str] = ..., sessions: _Optional[int] = ..., pods_bound: _Optional[int] = ..., commit_conflicts: _Optional[int] = ..., last_session_seconds: _Optional[float] = ..., members: _Optional[_Iterable[str]] = ..., owned_podgroups: _Optional[int] = ..., commits: _Optional[int] = ..., last_takeover_seconds: _Optional[float] = ...) -> None: ...
+    sessions_skipped: int
+    def __init__(self, instance_id: _Optional[str] = ..., sessions: _Optional[int] = ..., pods_bound: _Optional[int] = ..., commit_conflicts: _Optional[int] = ..., last_session_seconds: _Optional[float] = ..., members: _Optional[_Iterable[str]] = ..., owned_podgroups: _Optional[int] = ..., commits: _Optional[int] = ..., last_takeover_seconds: _Optional[float] = ..., sessions_skipped: _Optional[int] = ...) -> None: ...
 
 class ClusterStatusRequest(_message.Message):
     __slots__ = ()

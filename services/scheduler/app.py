@@ -38,7 +38,7 @@ def build(settings: Settings, client: aioredis.Redis) -> loop.SchedulerLoop:
     instance = settings.instance_id or f"scheduler-{socket.gethostname()}-{os.getpid()}"
     store = objects.Store(client)
     members = membership.Membership(client, GROUP, instance, ttl_seconds=settings.lease_ttl_seconds)
-    return loop.SchedulerLoop(store, policies, members, view.ClusterCache(store),
+    return loop.SchedulerLoop(store, policies, members, view.ClusterCache(store, origin=instance),
                               max_groups=settings.max_groups_per_session)
 
 

@@ -31,6 +31,7 @@ Capability = Callable[[str], Mapping[str, int] | None]  # queue name -> capabili
 @dataclass
 class Stats:
     sessions: int = 0
+    sessions_skipped: int = 0  # idle: nothing waiting, nothing owned changed (see loop._idle)
     pods_bound: int = 0
     gangs_bound: int = 0
     evictions: int = 0
@@ -47,6 +48,10 @@ class Committer:
         self.stats = stats
         self.capability = capability
         self.chunk = chunk
+
+    def _plan(self) -> txn.Txn:
+        """A plan whose watch events name this instance (its cache knows its own writes)."""
+        return txn.Txn(origin=self.cache.origin.decode())
 
     async def commit(self, decided: result_mod.SessionResult, active: frozenset[str]) -> set[str]:
         """Apply the decisions for the ``active`` groups; returns the keys of the gangs bound.
@@ -67,7 +72,7 @@ class Committer:
         every one of them is still as it saw it."""
         if not evictions:
             return
-        plan = txn.Txn()
+        plan = self._plan()
         for victim in evictions:
             pod = self.cache.get(kinds.POD, f"{victim.namespace}/{victim.name}")
             if pod is None or meta.resource_version(pod) != victim.resource_version:
@@ -99,7 +104,7 @@ class Committer:
         return bound
 
     def _gang_plan(self, gang: result_mod.GangBind) -> txn.Txn | None:
-        plan = txn.Txn()
+        plan = self._plan()
         for target in gang.pods:
             pod = self.cache.get(kinds.POD, f"{target.namespace}/{target.name}")
             if pod is None or meta.resource_version(pod) != target.resource_version:
@@ -127,7 +132,7 @@ class Committer:
     async def _annotate_groups(self, groups: _GroupWrites, keys_: Iterable[str]) -> None:
         plans: list[txn.Txn] = []
         for key in sorted(keys_):
-            plan = txn.Txn()
+            plan = self._plan()
             if self._put_group(plan, groups, key, placed=False):
                 plans.append(plan)
         for start in range(0, len(plans), self.chunk):

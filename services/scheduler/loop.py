@@ -9,15 +9,19 @@ session), and commits through ``commit.Committer``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from redis.exceptions import RedisError
+
+from basalt import ring as ring_mod
 from basalt.api import kinds, meta, resources
 from basalt.store import extras, membership, objects
 from services.scheduler import commit, policy, takeover
-from services.scheduler.cache import view
+from services.scheduler.cache import share, view
 from services.scheduler.framework import result as result_mod
 from services.scheduler.framework import runner
 
@@ -25,6 +29,7 @@ Obj = dict[str, Any]
 Stats = commit.Stats
 log = logging.getLogger("basalt.scheduler")
 NODE_GROUP = "node"
+CATCH_UP_SECONDS = 10.0
 
 
 class SchedulerLoop:
@@ -45,6 +50,7 @@ class SchedulerLoop:
         self.last_open_seconds = 0.0  # snapshot assembly of the last session
         self.last_run_seconds = 0.0  # the pure session (actions and plugins)
         self.last_commit_seconds = 0.0
+        self._last_view: tuple[object, ...] = ()  # what the last session ran on (see _idle)
 
     @property
     def instance_id(self) -> str:
@@ -57,23 +63,52 @@ class SchedulerLoop:
         self.takeover.observe(self.members, self.cache.group_records)
         live_nodes = await self._live_nodes()
         await self._sync_capabilities()
+        await self._catch_up()
+        view_now = (ring.members, frozenset(live_nodes), conf)
+        if self._idle(self.cache.take_changes(), view_now, ring):
+            self.stats.sessions_skipped += 1
+            return result_mod.SessionResult(binds=[], podgroup_updates=[], reasons={})
+        self._last_view = view_now
         opened = time.perf_counter()
         # Each member starts its node scan at its own point of the node list (fewer races).
         start = ring.members.index(self.instance_id) / len(ring.members)
-        snap, share = self.cache.snapshot(live_nodes, lambda key: ring.owns(self.instance_id, key),
+        snap, part = self.cache.snapshot(live_nodes, lambda key: ring.owns(self.instance_id, key),
                                           self.max_groups, start)
         self.last_open_seconds = time.perf_counter() - opened
-        self.owned_podgroups = share.owned_waiting
+        self.owned_podgroups = part.owned_waiting
         ran = time.perf_counter()
-        decided = await asyncio.to_thread(runner.run_session, snap, conf, time.time())
+        with self.cache.held():  # events wait in Redis: the session reads its snapshot only
+            decided = await asyncio.to_thread(runner.run_session, snap, conf, time.time())
         committed = time.perf_counter()
         self.last_run_seconds = committed - ran
-        bound = await self.committer.commit(decided, await self._still_owned(share.active))
+        bound = await self.committer.commit(decided, await self._still_owned(part.active))
         self.last_commit_seconds = time.perf_counter() - committed
         self.takeover.scheduled(bound)
         self.stats.sessions += 1
         self.stats.last_session_seconds = time.perf_counter() - started
         return decided
+
+    def _idle(self, changes: view.Changes, view_now: tuple[object, ...], ring: ring_mod.Ring) -> bool:
+        """Nothing for a session to do: no owned group waits, none changed, and the nodes, ring and
+        policy are those of the last session. A session over 100k bound pods costs seconds of CPU
+        even when it places nothing; an idle instance leaves that CPU to the busy ones."""
+        if changes.everything or view_now != self._last_view:
+            return False
+        owns = functools.partial(ring.owns, self.instance_id)
+        if any(owns(group) for group in changes.groups):
+            return False
+        self.owned_podgroups = share.owned_waiting(self.cache.group_records.values(),
+                                                   self.cache.pod_records.values(), owns)
+        return self.owned_podgroups == 0
+
+    async def _catch_up(self) -> None:
+        """Open on a view holding every commit made so far (ours and the other instances'), so
+        a session does not re-plan what is already bound. A feed that cannot catch up (Redis is
+        away) only delays: the session then runs on what the cache has, and CAS guards commits."""
+        try:
+            await asyncio.wait_for(self.cache.catch_up(), CATCH_UP_SECONDS)
+        except (asyncio.TimeoutError, RedisError) as exc:
+            log.warning("view not caught up (%s); scheduling on the cached view", exc or "timeout")
 
     async def close(self) -> None:
         if self._node_scan is not None:

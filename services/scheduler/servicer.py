@@ -19,4 +19,5 @@ class SchedulerServicer(scheduler_pb2_grpc.SchedulerServiceServicer):
             instance_id=sched.instance_id, sessions=s.sessions, pods_bound=s.pods_bound,
             commit_conflicts=s.commit_conflicts, last_session_seconds=s.last_session_seconds,
             members=list(sched.members.view.members), owned_podgroups=sched.owned_podgroups,
-            commits=s.commits, last_takeover_seconds=sched.takeover.last_seconds)
+            commits=s.commits, last_takeover_seconds=sched.takeover.last_seconds,
+            sessions_skipped=s.sessions_skipped)

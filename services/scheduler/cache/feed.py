@@ -7,6 +7,11 @@ holds Redis for seconds, and only one page of JSON is held at a time. The watch 
 first page's resourceVersion, so every change made while paging is replayed; the handler ignores
 events older than what it holds. A trimmed stream or a lost connection relists, after which keys
 that are gone are announced DELETED.
+
+A feed can be held (``hold``/``release``): events wait in Redis while the scheduler's session
+computes, instead of competing with it for the interpreter; ``reach`` waits until the feed has
+delivered a given resourceVersion, so a session opens on a view that includes every commit made
+before it (the other instances' too).
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ from collections.abc import Callable, Collection
 from basalt.api import kinds
 from basalt.store import informer, objects
 
-# (event type: SYNC, ADDED, MODIFIED, DELETED; key or "" when only the JSON names it; JSON; rv)
-Handler = Callable[[str, str, bytes, int], None]
+# (event type: SYNC, ADDED, MODIFIED, DELETED; key or "" when only the JSON names it; JSON; rv;
+# origin: the committer's Txn.origin, b"" when unknown)
+Handler = Callable[[str, str, bytes, int, bytes], None]
 Gone = Callable[[Collection[str]], None]  # keys absent from a fresh list
 PAGE_SIZE = 2000
 
@@ -33,6 +39,29 @@ class Feed:
         self.page_size = page_size
         self.synced = asyncio.Event()
         self.resource_version = 0
+        self._flowing = asyncio.Event()
+        self._flowing.set()
+        self._target = 0  # a resourceVersion ``reach`` waits for; 0: none
+        self._reached = asyncio.Event()
+
+    def hold(self) -> None:
+        self._flowing.clear()
+
+    def release(self) -> None:
+        self._flowing.set()
+
+    async def reach(self, resource_version: int) -> None:
+        """Until this feed has delivered ``resource_version`` (or a relist moved past it)."""
+        while self.resource_version < resource_version:
+            self._target = resource_version
+            self._reached.clear()
+            await self._reached.wait()
+
+    def _advance(self, resource_version: int) -> None:
+        self.resource_version = resource_version
+        if self._target and resource_version >= self._target:
+            self._target = 0
+            self._reached.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         await informer.relist_forever(self.kind, self._list_then_watch, stop)
@@ -46,17 +75,17 @@ class Feed:
             since = page.resource_version if since < 0 else since
             for item in page.items:
                 seen.add(item.key)
-                self.handler("SYNC", item.key, item.data, item.resource_version)
+                self.handler("SYNC", item.key, item.data, item.resource_version, b"")
             await asyncio.sleep(0)  # let leases and sessions run between pages
         return seen, max(since, 0)
 
     async def _list_then_watch(self, stop: asyncio.Event) -> None:
         seen, since = await self.list()
         self.gone(seen)
-        self.resource_version = since
+        self._advance(since)
         self.synced.set()
-        async for event in self.store.watch_raw(self.kind, since, block_ms=500):
-            self.handler(event.type, "", event.data, event.resource_version)
-            self.resource_version = event.resource_version
-            if stop.is_set():
-                return
+        async for event in self.store.watch_raw(self.kind, since, block_ms=500, stop=stop):
+            if not self._flowing.is_set():
+                await self._flowing.wait()
+            self.handler(event.type, "", event.data, event.resource_version, event.origin)
+            self._advance(event.resource_version)

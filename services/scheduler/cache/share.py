@@ -37,8 +37,17 @@ def select(groups: Iterable[snap.PodGroupRecord], pods: Sequence[snap.PodRecord]
     active = frozenset(g.uid for g in owned if g.uid in chosen or g.uid not in waiting)
     kept = [g for g in group_list if g.uid in active or g.phase != PENDING_PHASE]
     kept_pods = [p for p in pods if p.status is not jobs.TaskStatus.PENDING or p.group in active]
-    owned_waiting = sum(1 for g in owned if g.uid in waiting or g.phase == PENDING_PHASE)
-    return Share(pods=kept_pods, groups=kept, active=active, owned_waiting=owned_waiting)
+    return Share(pods=kept_pods, groups=kept, active=active, owned_waiting=_count_waiting(owned, waiting))
+
+
+def owned_waiting(groups: Iterable[snap.PodGroupRecord], pods: Iterable[snap.PodRecord],
+                  owns: Callable[[str], bool]) -> int:
+    """How many owned groups have work to do (pending pods, or not admitted yet)."""
+    return _count_waiting((g for g in groups if owns(g.uid)), _groups_with_pending(pods))
+
+
+def _count_waiting(owned: Iterable[snap.PodGroupRecord], waiting: set[str]) -> int:
+    return sum(1 for g in owned if g.uid in waiting or g.phase == PENDING_PHASE)
 
 
 def _groups_with_pending(pods: Iterable[snap.PodRecord]) -> set[str]:

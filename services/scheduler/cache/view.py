@@ -5,14 +5,20 @@ event arrives, into the compact form of ``compact.Compactor`` (sections shared b
 and held once: the feeds keep no copy. The scheduler's own commits are applied to the cache at
 once (``note``), and an older event never overwrites a newer record, so the next
 session does not re-plan what was just bound while the watch catches up.
+
+The cache also records what the watches changed since the last session (``take_changes``): the
+PodGroups whose pods or status moved, or "everything" for nodes, queues and priority classes.
+An instance with nothing waiting skips a session in which nothing it owns changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import sys
-from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from basalt.api import kinds, meta
@@ -25,8 +31,19 @@ MAX_SHARED_REQUESTS = 65_536
 KINDS = (kinds.NODE, kinds.POD, kinds.PODGROUP, kinds.QUEUE, kinds.PRIORITY_CLASS)
 
 
+@dataclass
+class Changes:
+    """What the watches changed since the last ``take_changes`` (our own commits excluded: the
+    session that made them already knows them)."""
+
+    everything: bool = True  # nodes, queues or priority classes changed; or nothing seen yet
+    groups: set[str] = field(default_factory=set)  # PodGroup keys whose group or pods changed
+
+
 class ClusterCache:
-    def __init__(self, store: objects.Store) -> None:
+    def __init__(self, store: objects.Store, origin: str = "") -> None:
+        self.store = store
+        self.origin = origin.encode()  # our commits' Txn.origin: their events change nothing new
         self.objects: dict[str, dict[str, Obj]] = {k.plural: {} for k in KINDS}
         self.pod_records: dict[str, snap.PodRecord] = {}
         self.group_records: dict[str, snap.PodGroupRecord] = {}
@@ -38,6 +55,7 @@ class ClusterCache:
         self._node_key: tuple[frozenset[str], float] = (frozenset(), 0.0)
         self._node_part = records.node_part((), ())
         self._matrix = records.MatrixMemo()
+        self.changes = Changes()
 
     async def run(self, stop: asyncio.Event) -> None:
         await asyncio.gather(*(f.run(stop) for f in self.feeds))
@@ -45,9 +63,30 @@ class ClusterCache:
     async def wait_synced(self) -> None:
         await asyncio.gather(*(f.synced.wait() for f in self.feeds))
 
+    async def catch_up(self) -> None:
+        """Until every change committed before this call is in the view."""
+        heads = await self.store.stream_heads([f.kind for f in self.feeds])
+        await asyncio.gather(*(f.reach(head) for f, head in zip(self.feeds, heads)))
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Feeds wait while the body runs (a session computing on its snapshot)."""
+        for f in self.feeds:
+            f.hold()
+        try:
+            yield
+        finally:
+            for f in self.feeds:
+                f.release()
+
     def note(self, kind: kinds.Kind, obj: Obj, deleted: bool = False) -> None:
         """Apply one of our own committed writes before its watch event arrives."""
-        self._apply(kind, "DELETED" if deleted else "MODIFIED", self.compactor.compact(obj))
+        self._apply(kind, "DELETED" if deleted else "MODIFIED", self.compactor.compact(obj), observed=False)
+
+    def take_changes(self) -> Changes:
+        """What changed since the previous call."""
+        taken, self.changes = self.changes, Changes(everything=False)
+        return taken
 
     def get(self, kind: kinds.Kind, key: str) -> Obj | None:
         return self.objects[kind.plural].get(key)
@@ -75,11 +114,12 @@ class ClusterCache:
     def _handler(self, kind: kinds.Kind) -> feed.Handler:
         store = self.objects[kind.plural]
 
-        def handle(event: str, key: str, data: bytes, rv: int) -> None:
+        def handle(event: str, key: str, data: bytes, rv: int, origin: bytes) -> None:
             held = store.get(key) if key else None
             if held is not None and meta.resource_version(held) >= rv and event != "DELETED":
                 return  # already held (a relist, or our own write): skip the decode
-            self._apply(kind, event, self.compactor.decode(data, rv))
+            # Our own commit may come back before ``note``: it is applied, but it is no news.
+            self._apply(kind, event, self.compactor.decode(data, rv), observed=not self.origin or origin != self.origin)
         return handle
 
     def _gone(self, kind: kinds.Kind) -> feed.Gone:
@@ -88,7 +128,7 @@ class ClusterCache:
                 self._apply(kind, "DELETED", self.objects[kind.plural][key])
         return gone
 
-    def _apply(self, kind: kinds.Kind, event: str, obj: Obj) -> None:
+    def _apply(self, kind: kinds.Kind, event: str, obj: Obj, *, observed: bool = True) -> None:
         key, store = meta.key(obj), self.objects[kind.plural]
         held = store.get(key)
         if event == "DELETED":
@@ -98,7 +138,21 @@ class ClusterCache:
             return  # our own committed write (already applied) or an older event: keep ours
         else:
             store[key] = obj
+        if observed:
+            self._changed(kind, key)  # the group the pod was in
         self._convert(kind, key, store.get(key))
+        if observed:
+            self._changed(kind, key)  # and the one it is in now
+
+    def _changed(self, kind: kinds.Kind, key: str) -> None:
+        if kind is kinds.POD:
+            record = self.pod_records.get(key)
+            if record is not None and record.group:
+                self.changes.groups.add(record.group)
+        elif kind is kinds.PODGROUP:
+            self.changes.groups.add(key)
+        else:
+            self.changes.everything = True
 
     def _convert(self, kind: kinds.Kind, key: str, obj: Obj | None) -> None:
         if kind is kinds.POD:
