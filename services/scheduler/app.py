@@ -59,6 +59,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     try:
         await members.refresh()
         await until_synced(cache, stop)
+        scheduler.heap.settle()  # the synced cache is the bulk of the heap: frozen before any session
         log.info("scheduler %s serving on %s", instance, srv.address)
         ready.set()
         await service.forever(stop, scheduler.run_once, settings.period_seconds)

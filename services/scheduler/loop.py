@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 from basalt import ring as ring_mod
 from basalt.api import kinds, meta, resources
 from basalt.store import extras, membership, objects
-from services.scheduler import commit, policy, takeover
+from services.scheduler import commit, heap, policy, takeover
 from services.scheduler.cache import share, view
 from services.scheduler.framework import result as result_mod
 from services.scheduler.framework import runner
@@ -51,6 +51,7 @@ class SchedulerLoop:
         self.last_run_seconds = 0.0  # the pure session (actions and plugins)
         self.last_commit_seconds = 0.0
         self._last_view: tuple[object, ...] = ()  # what the last session ran on (see _idle)
+        self.heap = heap.Heap()
 
     @property
     def instance_id(self) -> str:
@@ -83,6 +84,7 @@ class SchedulerLoop:
         self.last_run_seconds = committed - ran
         bound = await self.committer.commit(decided, await self._still_owned(part.active))
         self.last_commit_seconds = time.perf_counter() - committed
+        self.heap.settle()  # between sessions, not in one (see heap.py)
         self.takeover.scheduled(bound)
         self.stats.sessions += 1
         self.stats.last_session_seconds = time.perf_counter() - started

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gc
 from collections.abc import AsyncIterator
 
 import pytest
@@ -32,6 +33,7 @@ async def scheduler(redis_proc: redis_server.RedisServer,
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await sched.close()
+    gc.unfreeze()  # run_once froze the test process's heap (heap.Heap.settle)
 
 
 async def _cluster(store: objects.Store, gangs: list[workload.Gang]) -> None:
