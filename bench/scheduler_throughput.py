@@ -5,8 +5,9 @@
 One instance runs in this process (the loader runs in a child, so this process's peak RSS is the
 scheduler's): prints pods bound per second (sustained, Redis commits included), session open
 (snapshot build) p50/p99 and peak RSS. With ``--instances K`` it runs 1 and then K scheduler
-processes on the same workload and prints both rates, their ratio and the conflict rate.
-Targets: >= 1,000 pods/s, p99 session open < 1 s, RSS < 500 MB; K=2: >= 1.5x, conflicts < 5%.
+processes on the same workload and prints both rates, their ratio and the conflict rate;
+``--repeat N`` alternates the two N times (a shared machine's speed drifts from run to run) and
+prints each pair's ratio and their median. Targets: >= 1,000 pods/s, p99 session open < 1 s, RSS < 500 MB; K=2: >= 1.5x, conflicts < 5%.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import argparse
 import asyncio
 import os
 import pathlib
+import statistics
+import statistics
 import tempfile
 import time
 
@@ -85,6 +88,7 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=1)
     parser.add_argument("--max-groups", type=int, default=Settings.max_groups_per_session)
     parser.add_argument("--limit", type=float, default=600.0, help="stop measuring after this many seconds")
+    parser.add_argument("--repeat", type=int, default=1, help="with --instances K: alternate 1 and K this often")
     args = parser.parse_args()
     work = gangs(args.pods, args.gang)
     with cluster.redis() as server:
@@ -93,12 +97,19 @@ def main() -> None:
         if args.instances == 1:
             asyncio.run(in_process(server.url, len(work) * args.gang, args.limit, args.max_groups))
             return
-        one, _ = asyncio.run(processes(server.url, server.process.pid, 1, len(work) * args.gang, args.limit, args.max_groups))
-        cluster.load(server.url, args.nodes, work)
-        many, conflict_rate = asyncio.run(processes(server.url, server.process.pid, args.instances, len(work) * args.gang, args.limit,
-                                                    args.max_groups))
-        print(f"ratio {args.instances} vs 1 instance: {many / one:.2f}x; conflict rate {100 * conflict_rate:.2f}%")
-
+        ratios = []
+        for round_ in range(args.repeat):
+            rates = []
+            for count in (1, args.instances):
+                if round_ or count != 1:
+                    cluster.load(server.url, args.nodes, work)  # the same backlog, pending again
+                rates.append(asyncio.run(processes(server.url, server.process.pid, count, len(work) * args.gang,
+                                                   args.limit, args.max_groups)))
+            (one, _), (many, conflict_rate) = rates
+            ratios.append(many / one)
+            print(f"ratio {args.instances} vs 1 instance: {many / one:.2f}x; conflict rate {100 * conflict_rate:.2f}%")
+        if args.repeat > 1:
+            print(f"ratios {', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}x")
 
 if __name__ == "__main__":
     main()

@@ -41,21 +41,26 @@ class Compactor:
         """``codec.decode`` with shared sections."""
         return self.compact(codec.decode(data, rv))
 
-    def compact(self, obj: Obj) -> Obj:
-        """A new dict equal to ``obj`` (not modified) whose shareable sections are canonical."""
-        out = self._fields(obj, SHARED, REPEATED)
+    def compact(self, obj: Obj, like: Obj | None = None) -> Obj:
+        """A new dict equal to ``obj`` (not modified) whose shareable sections are canonical.
+        ``like`` is the object's previous version: its sections that did not change are taken
+        as they are (an update changes one or two sections; comparing is cheaper than hashing)."""
+        out = self._fields(obj, SHARED, REPEATED, like)
         md = out.get("metadata")
         if isinstance(md, dict):
-            out["metadata"] = self._fields(md, SHARED_METADATA, REPEATED_METADATA)
+            held_md = like.get("metadata") if like is not None else None
+            out["metadata"] = self._fields(md, SHARED_METADATA, REPEATED_METADATA,
+                                           held_md if isinstance(held_md, dict) else None)
         return out
 
-    def _fields(self, obj: Obj, shared: tuple[str, ...], repeated: tuple[str, ...]) -> Obj:
+    def _fields(self, obj: Obj, shared: tuple[str, ...], repeated: tuple[str, ...], like: Obj | None) -> Obj:
         # Keys are interned too: json.loads shares them only within one document.
         out = {sys.intern(k): v for k, v in obj.items()}
         for name in shared:
             value = out.get(name)
             if isinstance(value, (dict, list)):
-                out[name] = self.canonical(value)
+                before = like.get(name) if like is not None else None
+                out[name] = before if before is not None and before == value else self.canonical(value)
         for name in repeated:
             value = out.get(name)
             if isinstance(value, str):

@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import sys
 from dataclasses import dataclass, field
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from basalt.api import kinds, meta
-from basalt.store import objects
+from basalt.store import codec, objects
 from services.scheduler.cache import compact, feed, records, share
 from services.scheduler.framework import snapshot as snap
 
 Obj = dict[str, Any]
-MAX_SHARED_REQUESTS = 65_536
 KINDS = (kinds.NODE, kinds.POD, kinds.PODGROUP, kinds.QUEUE, kinds.PRIORITY_CLASS)
 
 
@@ -49,7 +46,6 @@ class ClusterCache:
         self.group_records: dict[str, snap.PodGroupRecord] = {}
         self.classes = records.priority_classes(())
         self.compactor = compact.Compactor()
-        self._requests: dict[tuple[tuple[str, int], ...], Mapping[str, int]] = {}
         self.feeds = [feed.Feed(store, k, self._handler(k), self._gone(k)) for k in KINDS]
         self._nodes_changed = True
         self._node_key: tuple[frozenset[str], float] = (frozenset(), 0.0)
@@ -118,8 +114,13 @@ class ClusterCache:
             held = store.get(key) if key else None
             if held is not None and meta.resource_version(held) >= rv and event != "DELETED":
                 return  # already held (a relist, or our own write): skip the decode
+            obj = codec.decode(data, rv)
+            held = store.get(meta.key(obj))
+            if held is not None and meta.resource_version(held) >= rv and event != "DELETED":
+                return  # our own commit, already noted: nothing to convert
             # Our own commit may come back before ``note``: it is applied, but it is no news.
-            self._apply(kind, event, self.compactor.decode(data, rv), observed=not self.origin or origin != self.origin)
+            self._apply(kind, event, self.compactor.compact(obj, like=held),
+                        observed=not self.origin or origin != self.origin)
         return handle
 
     def _gone(self, kind: kinds.Kind) -> feed.Gone:
@@ -157,7 +158,7 @@ class ClusterCache:
     def _convert(self, kind: kinds.Kind, key: str, obj: Obj | None) -> None:
         if kind is kinds.POD:
             record = records.pod_record(obj, self.classes) if obj is not None else None
-            _put(self.pod_records, key, self._shared(record, key))
+            _put(self.pod_records, key, record)
         elif kind is kinds.PODGROUP:
             _put(self.group_records, key, records.podgroup_record(obj, self.classes) if obj is not None else None)
         elif kind is kinds.NODE:
@@ -169,19 +170,9 @@ class ClusterCache:
         """Priorities are resolved into records; a class change re-derives them (rare)."""
         self.classes = records.priority_classes(self.objects[kinds.PRIORITY_CLASS.plural].values())
         for key, pod in self.objects[kinds.POD.plural].items():
-            _put(self.pod_records, key, self._shared(records.pod_record(pod, self.classes), key))
+            _put(self.pod_records, key, records.pod_record(pod, self.classes))
         for key, group in self.objects[kinds.PODGROUP.plural].items():
             _put(self.group_records, key, records.podgroup_record(group, self.classes))
-
-    def _shared(self, record: snap.PodRecord | None, key: str) -> snap.PodRecord | None:
-        """The record with its uid, group and requests shared (the key's string, one string per
-        group, one mapping per distinct request): pods of one job carry equal ones."""
-        if record is None:
-            return None
-        if len(self._requests) > MAX_SHARED_REQUESTS:
-            self._requests.clear()
-        requests = self._requests.setdefault(tuple(record.requests.items()), record.requests)
-        return dataclasses.replace(record, uid=key, group=sys.intern(record.group), requests=requests)
 
 
 def _put(table: dict[str, Any], key: str, value: Any) -> None:

@@ -56,3 +56,10 @@ def preferred(pod: Mapping[str, Any], kind: str) -> list[Mapping[str, Any]]:
 
 def has_preferred(pod: Mapping[str, Any]) -> bool:
     return _has_affinity(pod) and bool(preferred(pod, "podAffinity") or preferred(pod, "podAntiAffinity"))
+
+
+def uses(pod: Mapping[str, Any]) -> tuple[bool, bool, bool]:
+    """(host ports, required pod (anti-)affinity, preferred pod (anti-)affinity) in one pass."""
+    if not _has_affinity(pod):
+        return has_ports(pod), False, False
+    return has_ports(pod), has_terms(pod), has_preferred(pod)

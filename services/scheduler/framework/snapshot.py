@@ -8,6 +8,8 @@ are the requests of the pods bound to it that have not finished (phase not Succe
 from __future__ import annotations
 
 import json
+import sys
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -244,14 +246,16 @@ def _pod_record(pod: meta.Obj, classes: _Classes) -> PodRecord | None:
         status = jobs.TaskStatus.PENDING
     else:
         status = _POD_STATUS.get(phase, jobs.TaskStatus.UNKNOWN)
-    group = _annotations(pod).get(labels.GROUP_NAME, "")
+    notes = _annotations(pod)
+    group = notes.get(labels.GROUP_NAME, "")
     priority = spec.get("priority")
+    host_ports, required_terms, preferred_terms = pod_terms.uses(pod)
     return PodRecord(
         uid=meta.key(pod),
         namespace=meta.namespace(pod),
         name=meta.name(pod),
-        group=f"{meta.namespace(pod)}/{group}" if group else "",
-        role=_annotations(pod).get(labels.TASK_SPEC, "") or meta.labels(pod).get(labels.TASK_SPEC, ""),
+        group=sys.intern(f"{meta.namespace(pod)}/{group}") if group else "",  # one string per group
+        role=notes.get(labels.TASK_SPEC, "") or meta.labels(pod).get(labels.TASK_SPEC, ""),
         node=node,
         status=status,
         requests=requests,
@@ -259,16 +263,16 @@ def _pod_record(pod: meta.Obj, classes: _Classes) -> PodRecord | None:
         creation=str(meta.metadata(pod).get("creationTimestamp") or ""),
         resource_version=meta.resource_version(pod),
         pod=pod,
-        preemptable=_preemptable(pod),
-        host_ports=pod_terms.has_ports(pod),
-        pod_terms=pod_terms.has_terms(pod),
-        preferred_terms=pod_terms.has_preferred(pod),
+        preemptable=_preemptable(pod, notes),
+        host_ports=host_ports,
+        pod_terms=required_terms,
+        preferred_terms=preferred_terms,
     )
 
 
-def _preemptable(pod: meta.Obj) -> bool:
+def _preemptable(pod: meta.Obj, notes: Mapping[str, str]) -> bool:
     # Volcano's GetPodPreemptable: the annotation wins over the label; unparsable means false.
-    for found in (_annotations(pod), meta.labels(pod)):
+    for found in (notes, meta.labels(pod)):
         value = found.get(labels.PREEMPTABLE)
         if value is not None:
             return durations.parse_bool(str(value)) is True
@@ -338,6 +342,7 @@ def _queue_parent(queue: meta.Obj) -> str:
 # a pure function; it is bounded by clearing it when it grows big.
 _MEMO: dict[str, dict[str, int] | None] = {}
 _MEMO_MAX = 65_536
+_SHARED_REQUESTS: dict[str, Mapping[str, int]] = {}
 
 
 def _memoised(kind: str, stanza: Any, parse: Callable[[], dict[str, int]]) -> dict[str, int] | None:
@@ -359,10 +364,23 @@ def _memoised(kind: str, stanza: Any, parse: Callable[[], dict[str, int]]) -> di
     return value
 
 
-def _requests(pod: meta.Obj) -> dict[str, int] | None:
+def _requests(pod: meta.Obj) -> Mapping[str, int] | None:
+    """The pod's requests, one shared read-only mapping per distinct content (the pods of a job
+    share it; sessions derive each distinct request's vector once)."""
     spec = pod.get("spec") or {}
     stanzas = [[c.get("resources") for c in spec.get(k) or []] for k in ("containers", "initContainers")]
-    return _memoised("pod", stanzas, lambda: resources.pod_requests(pod))
+    try:
+        key = json.dumps(stanzas, sort_keys=True)
+    except (TypeError, ValueError):
+        key = ""
+    found = _SHARED_REQUESTS.get(key) if key else None
+    if found is None:
+        found = _memoised("pod", stanzas, lambda: resources.pod_requests(pod))
+        if found is not None and key:
+            if len(_SHARED_REQUESTS) >= _MEMO_MAX:
+                _SHARED_REQUESTS.clear()
+            _SHARED_REQUESTS[key] = found = types.MappingProxyType(found)
+    return found
 
 
 def _quantities(spec: Any) -> dict[str, int] | None:
