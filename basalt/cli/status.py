@@ -47,8 +47,9 @@ def render(found: dict[str, Any]) -> str:
 def _scheduler(answer: Any) -> str:
     if not answer:
         return " (not answering)"
-    return (f" sessions={answer.get('sessions', 0)} owned={answer.get('ownedPodgroups', 0)} "
-            f"bound={answer.get('podsBound', 0)}")
+    return (f" sessions={answer.get('sessions', 0)} skipped={answer.get('sessionsSkipped', 0)} "
+            f"owned={answer.get('ownedPodgroups', 0)} bound={answer.get('podsBound', 0)} "
+            f"conflicts={answer.get('commitConflicts', 0)}")
 
 
 def _counts(counts: dict[str, int]) -> str:

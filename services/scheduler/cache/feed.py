@@ -43,6 +43,7 @@ class Feed:
         self._flowing.set()
         self._target = 0  # a resourceVersion ``reach`` waits for; 0: none
         self._reached = asyncio.Event()
+        self._ended = False
 
     def hold(self) -> None:
         self._flowing.clear()
@@ -51,8 +52,9 @@ class Feed:
         self._flowing.set()
 
     async def reach(self, resource_version: int) -> None:
-        """Until this feed has delivered ``resource_version`` (or a relist moved past it)."""
-        while self.resource_version < resource_version:
+        """Until this feed has delivered ``resource_version`` (or a relist moved past it), or
+        has stopped."""
+        while self.resource_version < resource_version and not self._ended:
             self._target = resource_version
             self._reached.clear()
             await self._reached.wait()
@@ -64,7 +66,11 @@ class Feed:
             self._reached.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        await informer.relist_forever(self.kind, self._list_then_watch, stop)
+        try:
+            await informer.relist_forever(self.kind, self._list_then_watch, stop)
+        finally:
+            self._ended = True
+            self._reached.set()  # nothing more will come: release a waiting ``reach``
 
     async def list(self) -> tuple[set[str], int]:
         """Every object through the handler (as SYNC); returns the keys seen and the
