@@ -23,15 +23,6 @@ def add(a: Mapping[str, float], b: Mapping[str, float]) -> Res:
     return out
 
 
-def total(parts: Iterable[Mapping[str, float]]) -> Res:
-    """The sum of many (a job's tasks' requests): one dict, not one per addition."""
-    out: Res = {}
-    for part in parts:
-        for name, value in part.items():
-            out[name] = out.get(name, 0) + value
-    return out
-
-
 def sub(a: Mapping[str, float], b: Mapping[str, float]) -> Res:
     out = dict(a)
     for name, value in b.items():

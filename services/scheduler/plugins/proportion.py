@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from basalt.api import resources
 from services.scheduler.framework import hooks, jobs, quota, session, snapshot
 from services.scheduler.plugins import reservations
 
@@ -158,8 +159,8 @@ def capability_limit(capability: Mapping[str, int]) -> quota.Res:
 
 
 def account(attr: QueueAttr, job: jobs.JobInfo, ssn: session.Session) -> None:
-    allocated = quota.total(t.requests for t in job.tasks.values() if t.status in jobs.ALLOCATED)
-    pending = quota.total(t.requests for t in job.with_status(jobs.TaskStatus.PENDING))
+    allocated = resources.total(t.requests for t in job.tasks.values() if t.status in jobs.ALLOCATED)
+    pending = resources.total(t.requests for t in job.with_status(jobs.TaskStatus.PENDING))
     attr.allocated = quota.add(attr.allocated, allocated)
     attr.request = quota.add(quota.add(attr.request, allocated), pending)
     if job.phase == "Inqueue":
