@@ -235,6 +235,12 @@ class JobReconciler:
         if job is None:
             await self._clean_up(key)
             return
+        # The informer may lag behind the store (our own last write, another instance's): a
+        # stale job would be acted on as it was, e.g. a sync recreating the pods an abort just
+        # killed. Pod creation is not guarded by the job's version, so read the job fresh.
+        job = await self.store.get(kinds.JOB, ns, name)
+        if job is None:
+            return  # deleted: its watch event cleans up
         await self._remove_strays(job)
         now = dt.datetime.now(dt.timezone.utc)
         self._take_due(key, now)
