@@ -10,6 +10,7 @@ import os
 import pathlib
 import signal
 from collections.abc import Iterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -37,16 +38,21 @@ def three(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UpProcess]:
 async def test_jobs_complete_after_one_scheduler_is_killed(three: UpProcess) -> None:
     victim = three.pids()["scheduler-1"]
     os.kill(victim, signal.SIGKILL)
-    names = [f"aa-{i}" for i in range(12)]
+    # Volcano names a job's PodGroup <job>-<job uid>; the ring hashes its "namespace/name". The uid
+    # is random, so jobs are submitted until the killed instance's share holds three of them.
+    owners = ring.Ring(SCHEDULERS)
+    created: list[dict[str, Any]] = []
     async with aiohttp.ClientSession() as session:
         client = rest.Client(session, three.url)
-        created = [await client.create(kinds.JOB, jobs.job(name).task("worker", "exit 0", replicas=2).obj())
-                   for name in names]
-        for name in names:
-            await client.wait_phase(name, "Completed", timeout=90)
-    # Volcano names a job's PodGroup <job>-<job uid>; the ring hashes its "namespace/name".
-    owners = ring.Ring(SCHEDULERS)
-    groups = [f"default/{j['metadata']['name']}-{j['metadata']['uid']}" for j in created]
-    assert any(owners.owner(g) == "scheduler-1" for g in groups), "some jobs must have belonged to the killed one"
+        while len(created) < 12 or sum(_owner(owners, j) == "scheduler-1" for j in created) < 3:
+            assert len(created) < 60, "the ring gives the killed instance no share"
+            created.append(await client.create(
+                kinds.JOB, jobs.job(f"aa-{len(created)}").task("worker", "exit 0", replicas=2).obj()))
+        for job in created:
+            await client.wait_phase(job["metadata"]["name"], "Completed", timeout=90)
     assert not alive(victim)
     assert all(alive(pid) for name, pid in three.pids().items() if name != "scheduler-1")
+
+
+def _owner(owners: ring.Ring, job: dict[str, Any]) -> str | None:
+    return owners.owner(f"default/{job['metadata']['name']}-{job['metadata']['uid']}")
