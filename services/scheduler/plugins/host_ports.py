@@ -3,16 +3,15 @@ protocol on one node, unless both name different host IPs (0.0.0.0 or none means
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from services.scheduler.framework import nodes
-from services.scheduler.framework.pod_terms import ANY_IP, Port, has_ports, ports
+from services.scheduler.framework.pod_terms import ANY_IP, Port, ports
 from services.scheduler.plugins import pod_index
 
-__all__ = ["ANY_IP", "REASON", "Port", "conflicts", "has_ports", "ports"]
-
 REASON = "node(s) didn't have free ports for the requested pod ports"
+
+
 def _conflict(a: Port, b: Port) -> bool:
     return a[1:] == b[1:] and (a[0] == b[0] or ANY_IP in (a[0], b[0]))
 

@@ -116,7 +116,7 @@ class Predicates:
     def on_session_open(self, ssn: session.Session) -> None:
         pods = ssn.snapshot.pods
         if self.node_ports and any(p.host_ports for p in pods):
-            self._ports = pod_index.PodIndex(ssn, host_ports.has_ports)
+            self._ports = pod_index.PodIndex(ssn, pod_terms.has_ports)
         if self.pod_affinity and any(p.pod_terms for p in pods):
             self._placed = pod_index.PodIndex(ssn, lambda _pod: True, pod_terms.has_anti_affinity)
             self._topology = pod_affinity.Topology(ssn.nodes.specs)
@@ -128,7 +128,7 @@ class Predicates:
         out.extend((reason, mask[rows]) for reason, mask in self._static_failures(task, matrix))
         # Ports and pod affinity depend on placed pods: whole-cluster masks, only when in use.
         if self._ports is not None:
-            wanted = host_ports.ports(task.pod)
+            wanted = pod_terms.ports(task.pod)
             if wanted:
                 out.append((host_ports.REASON, host_ports.conflicts(wanted, self._ports, matrix)[rows]))
         if self._placed is not None and self._topology is not None:
