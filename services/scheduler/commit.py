@@ -51,7 +51,7 @@ class Committer:
 
     def _plan(self) -> txn.Txn:
         """A plan whose watch events name this instance (its cache knows its own writes)."""
-        return txn.Txn(origin=self.cache.origin.decode())
+        return txn.Txn(origin=self.cache.origin)
 
     async def commit(self, decided: result_mod.SessionResult, active: frozenset[str]) -> set[str]:
         """Apply the decisions for the ``active`` groups; returns the keys of the gangs bound.

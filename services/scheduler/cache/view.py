@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from basalt.api import kinds, meta
@@ -40,7 +40,8 @@ class Changes:
 class ClusterCache:
     def __init__(self, store: objects.Store, origin: str = "") -> None:
         self.store = store
-        self.origin = origin.encode()  # our commits' Txn.origin: their events change nothing new
+        self.origin = origin  # our commits' Txn.origin: their events are no news
+        self._origin_tag = origin.encode()  # as the watch events carry it
         self.objects: dict[str, dict[str, Obj]] = {k.plural: {} for k in KINDS}
         self.pod_records: dict[str, snap.PodRecord] = {}
         self.group_records: dict[str, snap.PodGroupRecord] = {}
@@ -111,16 +112,15 @@ class ClusterCache:
         store = self.objects[kind.plural]
 
         def handle(event: str, key: str, data: bytes, rv: int, origin: bytes) -> None:
-            held = store.get(key) if key else None
-            if held is not None and meta.resource_version(held) >= rv and event != "DELETED":
-                return  # already held (a relist, or our own write): skip the decode
-            obj = codec.decode(data, rv)
+            if key and _holds(store.get(key), rv, event):
+                return  # a relist of what is held: skip the decode
+            obj = codec.decode(data, rv)  # a watch event names its object only in the JSON
             held = store.get(meta.key(obj))
-            if held is not None and meta.resource_version(held) >= rv and event != "DELETED":
+            if _holds(held, rv, event):
                 return  # our own commit, already noted: nothing to convert
             # Our own commit may come back before ``note``: it is applied, but it is no news.
             self._apply(kind, event, self.compactor.compact(obj, like=held),
-                        observed=not self.origin or origin != self.origin)
+                        observed=not self._origin_tag or origin != self._origin_tag)
         return handle
 
     def _gone(self, kind: kinds.Kind) -> feed.Gone:
@@ -173,6 +173,11 @@ class ClusterCache:
             _put(self.pod_records, key, records.pod_record(pod, self.classes))
         for key, group in self.objects[kinds.PODGROUP.plural].items():
             _put(self.group_records, key, records.podgroup_record(group, self.classes))
+
+
+def _holds(held: Obj | None, rv: int, event: str) -> bool:
+    """The cache already has this version of the object (or a newer one)."""
+    return held is not None and meta.resource_version(held) >= rv and event != "DELETED"
 
 
 def _put(table: dict[str, Any], key: str, value: Any) -> None:
