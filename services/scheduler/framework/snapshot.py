@@ -340,54 +340,43 @@ def _queue_parent(queue: meta.Obj) -> str:
 # Exact quantity parsing is slow (fractions), and nodes of one pool and pods of one job repeat
 # the same resource stanzas, so results are memoised by the stanza's JSON. The memo only caches
 # a pure function; it is bounded by clearing it when it grows big.
-_MEMO: dict[str, dict[str, int] | None] = {}
+_MEMO: dict[str, Mapping[str, int] | None] = {}
 _MEMO_MAX = 65_536
-_SHARED_REQUESTS: dict[str, Mapping[str, int]] = {}
 
 
-def _memoised(kind: str, stanza: Any, parse: Callable[[], dict[str, int]]) -> dict[str, int] | None:
+def _memoised(kind: str, stanza: Any, parse: Callable[[], dict[str, int]]) -> Mapping[str, int] | None:
+    """``parse()`` for this stanza, as one shared read-only mapping per distinct stanza (the
+    pods of a job share their requests; sessions derive each distinct request's vector once)."""
     try:
         key = kind + json.dumps(stanza, sort_keys=True)
     except (TypeError, ValueError):
         key = ""
     if key in _MEMO:
-        found = _MEMO[key]
-        return dict(found) if found is not None else None
+        return _MEMO[key]
     try:
         value: dict[str, int] | None = parse()
     except (quantity.QuantityError, TypeError, ValueError, AttributeError):
         value = None  # admission refuses these; one bad object must not stop every session
+    shared = types.MappingProxyType(value) if value is not None else None
     if key:
         if len(_MEMO) >= _MEMO_MAX:
             _MEMO.clear()
-        _MEMO[key] = dict(value) if value is not None else None
-    return value
+        _MEMO[key] = shared
+    return shared
 
 
 def _requests(pod: meta.Obj) -> Mapping[str, int] | None:
-    """The pod's requests, one shared read-only mapping per distinct content (the pods of a job
-    share it; sessions derive each distinct request's vector once)."""
     spec = pod.get("spec") or {}
     stanzas = [[c.get("resources") for c in spec.get(k) or []] for k in ("containers", "initContainers")]
-    try:
-        key = json.dumps(stanzas, sort_keys=True)
-    except (TypeError, ValueError):
-        key = ""
-    found = _SHARED_REQUESTS.get(key) if key else None
-    if found is None:
-        found = _memoised("pod", stanzas, lambda: resources.pod_requests(pod))
-        if found is not None and key:
-            if len(_SHARED_REQUESTS) >= _MEMO_MAX:
-                _SHARED_REQUESTS.clear()
-            _SHARED_REQUESTS[key] = found = types.MappingProxyType(found)
-    return found
+    return _memoised("pod", stanzas, lambda: resources.pod_requests(pod))
 
 
 def _quantities(spec: Any) -> dict[str, int] | None:
     """A resource list in milli-units, None when absent or unreadable."""
     if not spec or not isinstance(spec, Mapping):
         return None
-    return _memoised("list", spec, lambda: resources.from_quantities(spec))
+    found = _memoised("list", spec, lambda: resources.from_quantities(spec))
+    return dict(found) if found is not None else None
 
 
 def _schedulable(res: dict[str, int] | None) -> dict[str, int] | None:
