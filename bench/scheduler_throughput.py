@@ -7,7 +7,8 @@ scheduler's): prints pods bound per second (sustained, Redis commits included), 
 (snapshot build) p50/p99 and peak RSS. With ``--instances K`` it runs 1 and then K scheduler
 processes on the same workload and prints both rates, their ratio and the conflict rate;
 ``--repeat N`` alternates the two N times (a shared machine's speed drifts from run to run) and
-prints each pair's ratio and their median. Targets: >= 1,000 pods/s, p99 session open < 1 s, RSS < 500 MB; K=2: >= 1.5x, conflicts < 5%.
+prints each pair's ratio and their median.
+Targets: >= 1,000 pods/s, p99 session open < 1 s, RSS < 500 MB; K=2: >= 1.5x, conflicts < 5%.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import argparse
 import asyncio
 import os
 import pathlib
-import statistics
 import statistics
 import tempfile
 import time
@@ -110,6 +110,7 @@ def main() -> None:
             print(f"ratio {args.instances} vs 1 instance: {many / one:.2f}x; conflict rate {100 * conflict_rate:.2f}%")
         if args.repeat > 1:
             print(f"ratios {', '.join(f'{r:.2f}' for r in ratios)}; median {statistics.median(ratios):.2f}x")
+
 
 if __name__ == "__main__":
     main()
