@@ -59,11 +59,12 @@ class Stack:
         port = c.port or redis_server.free_port()
         self.gateway_url = f"http://{c.host}:{port}"
         self._add("admission", {**common, "BASALT_LISTEN": admission}, f"grpc:{admission}")
-        self._add("controller", {**common, "BASALT_LISTEN": controller, "BASALT_ADMISSION": admission},
+        watched = {**common, "BASALT_METRICS_LISTEN": f"{c.host}:0"}  # `basalt status` shows where
+        self._add("controller", {**watched, "BASALT_LISTEN": controller, "BASALT_ADMISSION": admission},
                   f"grpc:{controller}")
         for i in range(c.schedulers):
             addr = f"{c.host}:{redis_server.free_port()}"
-            self._add(f"scheduler-{i}", {**common, "BASALT_LISTEN": addr, "BASALT_INSTANCE_ID": f"scheduler-{i}",
+            self._add(f"scheduler-{i}", {**watched, "BASALT_LISTEN": addr, "BASALT_INSTANCE_ID": f"scheduler-{i}",
                                          "BASALT_SCHEDULER_CONF": c.scheduler_conf}, f"grpc:{addr}", "scheduler")
         agent = f"{c.host}:{redis_server.free_port()}"
         self._add("agent", {"BASALT_LISTEN": agent, "BASALT_CONTROLLER": controller, "BASALT_RUNTIME": c.runtime,

@@ -7,6 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
+import redis.asyncio as aioredis
+from aiohttp import ClientSession
+
+from basalt.store import membership
+
 
 @contextlib.asynccontextmanager
 async def running(serve: Callable[..., Coroutine[Any, Any, None]], settings: Any, timeout: float = 20.0) -> AsyncIterator[str]:
@@ -41,3 +46,16 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 15.0,
             return last
         await asyncio.sleep(interval)  # polling interval, bounded by the deadline above
     raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
+
+
+async def scrape(group: str, member: str, redis: aioredis.Redis) -> dict[str, float]:
+    """The Prometheus series a live ``group`` member serves, found through its lease; {} until it
+    has written its metrics address there."""
+    lease = (await membership.live(redis, group)).get(member)
+    if lease is None or not lease.metrics:
+        return {}
+    async with ClientSession() as http, http.get(f"http://{lease.metrics}/metrics") as reply:
+        assert reply.headers["Content-Type"].startswith("text/plain; version=0.0.4"), reply.headers
+        text = await reply.text()
+    return {name: float(value) for name, value in (line.rsplit(" ", 1) for line in text.splitlines()
+                                                    if line and not line.startswith("#"))}

@@ -35,21 +35,29 @@ def render(found: dict[str, Any]) -> str:
     cluster = found["cluster"]
     lines = [f"Gateway:  {found['gateway']} ({'ready' if found['ready'] else 'NOT READY'})",
              f"Nodes:    {cluster.get('nodes') or 0} ({cluster.get('readyNodes') or 0} ready)"]
-    lines += [f"{role + ':':<13}{len(cluster.get(key) or [])}" for role, key in
-              (("Schedulers", "schedulers"), ("Controllers", "controllers"))]
-    lines += [f"  {s.get('id')} {s.get('address')}" + _scheduler(s.get("scheduler"))
-              for s in cluster.get("schedulers") or []]
+    for role, key in (("Schedulers", "schedulers"), ("Controllers", "controllers")):
+        lines.append(f"{role + ':':<13}{len(cluster.get(key) or [])}")
+        lines += [f"  {i.get('id')} {i.get('address')}" + _scheduler(i.get("scheduler"), key) + _metrics(i)
+                  for i in cluster.get(key) or []]
     lines += [f"Jobs:     {sum(found['jobs'].values())}" + _counts(found["jobs"]),
               f"Queues:   {sum(found['queues'].values())}" + _counts(found["queues"])]
     return "\n".join(lines) + "\n"
 
 
-def _scheduler(answer: Any) -> str:
+def _scheduler(answer: Any, key: str) -> str:
+    if key != "schedulers":
+        return ""
     if not answer:
         return " (not answering)"
+    takeover = answer.get("lastTakeoverSeconds")
     return (f" sessions={answer.get('sessions', 0)} skipped={answer.get('sessionsSkipped', 0)} "
             f"owned={answer.get('ownedPodgroups', 0)} bound={answer.get('podsBound', 0)} "
-            f"conflicts={answer.get('commitConflicts', 0)}")
+            f"conflicts={answer.get('commitConflicts', 0)}" + (f" takeover={takeover:.2f}s" if takeover else ""))
+
+
+def _metrics(instance: Any) -> str:
+    address = instance.get("metricsAddress")
+    return f" metrics=http://{address}/metrics" if address else ""
 
 
 def _counts(counts: dict[str, int]) -> str:

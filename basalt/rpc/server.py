@@ -8,6 +8,8 @@ from collections.abc import Callable
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from basalt import addresses
+
 MAX_MESSAGE = 64 * 1024 * 1024
 
 
@@ -18,8 +20,7 @@ class Server:
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.grpc)
         self.port = self.grpc.add_insecure_port(listen)
-        host = listen.rsplit(":", 1)[0]
-        self.address = f"{host}:{self.port}"
+        self.address = addresses.advertised(listen.rsplit(":", 1)[0], self.port)
 
     def add(self, register: Callable[[object, grpc.aio.Server], None], servicer: object) -> None:
         register(servicer, self.grpc)

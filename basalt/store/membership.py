@@ -21,12 +21,14 @@ from basalt.store import extras
 class Lease:
     renewed: float  # wall-clock time of the member's last renewal
     address: str
+    metrics: str = ""  # host:port of its /metrics endpoint, if it serves one
 
 
 def parse_lease(value: str) -> Lease:
     try:
         data = json.loads(value)
-        return Lease(float(data.get("renewed") or 0.0), str(data.get("address") or ""))
+        return Lease(float(data.get("renewed") or 0.0), str(data.get("address") or ""),
+                     str(data.get("metrics") or ""))
     except (ValueError, AttributeError):
         return Lease(0.0, "")
 
@@ -43,6 +45,7 @@ class Membership:
     member_id: str
     ttl_seconds: float = 5.0
     address: str = ""  # where this instance serves gRPC, so tools (basalt status) can find it
+    metrics: str = ""  # where it serves /metrics, so scrapers and tests can find it
     vnodes: int = ring.DEFAULT_VNODES
     view: ring.Ring = field(default_factory=lambda: ring.Ring(()))
     last_seen: dict[str, Lease] = field(default_factory=dict)  # departed members' final leases
@@ -51,7 +54,7 @@ class Membership:
     leases: dict[str, Lease] = field(default_factory=dict)  # live members' last lease values
 
     async def heartbeat(self) -> None:
-        value = json.dumps({"renewed": time.time(), "address": self.address})
+        value = json.dumps({"renewed": time.time(), "address": self.address, "metrics": self.metrics})
         await extras.touch_lease(self.client, self.group, self.member_id, self.ttl_seconds, value)
 
     async def refresh(self) -> ring.Ring:
@@ -75,6 +78,12 @@ class Membership:
         """Wall-clock time a departed member's lease ran out (its last renewal + ttl), if seen."""
         lease = self.last_seen.get(member)
         return lease.renewed + self.ttl_seconds if lease and lease.renewed else None
+
+    def lost_expiry(self) -> float | None:
+        """When the last lease of the members lost at the last change ran out (wall clock); None
+        when none of them was seen live here. A member that left cleanly gives its would-be expiry."""
+        expiries = [e for e in map(self.lease_expiry, self.lost) if e is not None]
+        return max(expiries) if expiries else None
 
     def owns(self, key: str) -> bool:
         return self.view.owns(self.member_id, key)

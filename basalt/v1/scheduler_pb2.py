@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x62\x61salt/v1/scheduler.proto\x12\tbasalt.v1\"\x18\n\x16SchedulerStatusRequest\"\xf8\x01\n\x0fSchedulerStatus\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x10\n\x08sessions\x18\x02 \x01(\x03\x12\x12\n\npods_bound\x18\x03 \x01(\x03\x12\x18\n\x10\x63ommit_conflicts\x18\x04 \x01(\x03\x12\x1c\n\x14last_session_seconds\x18\x05 \x01(\x01\x12\x0f\n\x07members\x18\x06 \x03(\t\x12\x17\n\x0fowned_podgroups\x18\x07 \x01(\x03\x12\x0f\n\x07\x63ommits\x18\x08 \x01(\x03\x12\x1d\n\x15last_takeover_seconds\x18\t \x01(\x01\x12\x18\n\x10sessions_skipped\x18\n \x01(\x03\"\x16\n\x14\x43lusterStatusRequest\"s\n\x0eInstanceStatus\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x15\n\rlease_renewed\x18\x03 \x01(\x01\x12-\n\tscheduler\x18\x04 \x01(\x0b\x32\x1a.basalt.v1.SchedulerStatus\"\x92\x01\n\rClusterStatus\x12-\n\nschedulers\x18\x01 \x03(\x0b\x32\x19.basalt.v1.InstanceStatus\x12.\n\x0b\x63ontrollers\x18\x02 \x03(\x0b\x32\x19.basalt.v1.InstanceStatus\x12\r\n\x05nodes\x18\x03 \x01(\x03\x12\x13\n\x0bready_nodes\x18\x04 \x01(\x03\"B\n\x10ListNodesRequest\x12\x16\n\x0elabel_selector\x18\x01 \x01(\t\x12\x16\n\x0e\x66ield_selector\x18\x02 \x01(\t\"A\n\x11ListNodesResponse\x12\x12\n\nitems_json\x18\x01 \x03(\t\x12\x18\n\x10resource_version\x18\x02 \x01(\t2[\n\x10SchedulerService\x12G\n\x06Status\x12!.basalt.v1.SchedulerStatusRequest\x1a\x1a.basalt.v1.SchedulerStatus2\x9d\x01\n\x0e\x43lusterService\x12\x43\n\x06Status\x12\x1f.basalt.v1.ClusterStatusRequest\x1a\x18.basalt.v1.ClusterStatus\x12\x46\n\tListNodes\x12\x1b.basalt.v1.ListNodesRequest\x1a\x1c.basalt.v1.ListNodesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x62\x61salt/v1/scheduler.proto\x12\tbasalt.v1\"\x18\n\x16SchedulerStatusRequest\"\xf8\x01\n\x0fSchedulerStatus\x12\x13\n\x0binstance_id\x18\x01 \x01(\t\x12\x10\n\x08sessions\x18\x02 \x01(\x03\x12\x12\n\npods_bound\x18\x03 \x01(\x03\x12\x18\n\x10\x63ommit_conflicts\x18\x04 \x01(\x03\x12\x1c\n\x14last_session_seconds\x18\x05 \x01(\x01\x12\x0f\n\x07members\x18\x06 \x03(\t\x12\x17\n\x0fowned_podgroups\x18\x07 \x01(\x03\x12\x0f\n\x07\x63ommits\x18\x08 \x01(\x03\x12\x1d\n\x15last_takeover_seconds\x18\t \x01(\x01\x12\x18\n\x10sessions_skipped\x18\n \x01(\x03\"\x16\n\x14\x43lusterStatusRequest\"\x8c\x01\n\x0eInstanceStatus\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x15\n\rlease_renewed\x18\x03 \x01(\x01\x12-\n\tscheduler\x18\x04 \x01(\x0b\x32\x1a.basalt.v1.SchedulerStatus\x12\x17\n\x0fmetrics_address\x18\x05 \x01(\t\"\x92\x01\n\rClusterStatus\x12-\n\nschedulers\x18\x01 \x03(\x0b\x32\x19.basalt.v1.InstanceStatus\x12.\n\x0b\x63ontrollers\x18\x02 \x03(\x0b\x32\x19.basalt.v1.InstanceStatus\x12\r\n\x05nodes\x18\x03 \x01(\x03\x12\x13\n\x0bready_nodes\x18\x04 \x01(\x03\"B\n\x10ListNodesRequest\x12\x16\n\x0elabel_selector\x18\x01 \x01(\t\x12\x16\n\x0e\x66ield_selector\x18\x02 \x01(\t\"A\n\x11ListNodesResponse\x12\x12\n\nitems_json\x18\x01 \x03(\t\x12\x18\n\x10resource_version\x18\x02 \x01(\t2[\n\x10SchedulerService\x12G\n\x06Status\x12!.basalt.v1.SchedulerStatusRequest\x1a\x1a.basalt.v1.SchedulerStatus2\x9d\x01\n\x0e\x43lusterService\x12\x43\n\x06Status\x12\x1f.basalt.v1.ClusterStatusRequest\x1a\x18.basalt.v1.ClusterStatus\x12\x46\n\tListNodes\x12\x1b.basalt.v1.ListNodesRequest\x1a\x1c.basalt.v1.ListNodesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,16 +37,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SCHEDULERSTATUS']._serialized_end=315
   _globals['_CLUSTERSTATUSREQUEST']._serialized_start=317
   _globals['_CLUSTERSTATUSREQUEST']._serialized_end=339
-  _globals['_INSTANCESTATUS']._serialized_start=341
-  _globals['_INSTANCESTATUS']._serialized_end=456
-  _globals['_CLUSTERSTATUS']._serialized_start=459
-  _globals['_CLUSTERSTATUS']._serialized_end=605
-  _globals['_LISTNODESREQUEST']._serialized_start=607
-  _globals['_LISTNODESREQUEST']._serialized_end=673
-  _globals['_LISTNODESRESPONSE']._serialized_start=675
-  _globals['_LISTNODESRESPONSE']._serialized_end=740
-  _globals['_SCHEDULERSERVICE']._serialized_start=742
-  _globals['_SCHEDULERSERVICE']._serialized_end=833
-  _globals['_CLUSTERSERVICE']._serialized_start=836
-  _globals['_CLUSTERSERVICE']._serialized_end=993
+  _globals['_INSTANCESTATUS']._serialized_start=342
+  _globals['_INSTANCESTATUS']._serialized_end=482
+  _globals['_CLUSTERSTATUS']._serialized_start=485
+  _globals['_CLUSTERSTATUS']._serialized_end=631
+  _globals['_LISTNODESREQUEST']._serialized_start=633
+  _globals['_LISTNODESREQUEST']._serialized_end=699
+  _globals['_LISTNODESRESPONSE']._serialized_start=701
+  _globals['_LISTNODESRESPONSE']._serialized_end=766
+  _globals['_SCHEDULERSERVICE']._serialized_start=768
+  _globals['_SCHEDULERSERVICE']._serialized_end=859
+  _globals['_CLUSTERSERVICE']._serialized_start=862
+  _globals['_CLUSTERSERVICE']._serialized_end=1019
 # @@protoc_insertion_point(module_scope)

@@ -39,16 +39,18 @@ class ClusterStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class InstanceStatus(_message.Message):
-    __slots__ = ("id", "address", "lease_renewed", "scheduler")
+    __slots__ = ("id", "address", "lease_renewed", "scheduler", "metrics_address")
     ID_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
     LEASE_RENEWED_FIELD_NUMBER: _ClassVar[int]
     SCHEDULER_FIELD_NUMBER: _ClassVar[int]
+    METRICS_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     id: str
     address: str
     lease_renewed: float
     scheduler: SchedulerStatus
-    def __init__(self, id: _Optional[str] = ..., address: _Optional[str] = ..., lease_renewed: _Optional[float] = ..., scheduler: _Optional[_Union[SchedulerStatus, _Mapping]] = ...) -> None: ...
+    metrics_address: str
+    def __init__(self, id: _Optional[str] = ..., address: _Optional[str] = ..., lease_renewed: _Optional[float] = ..., scheduler: _Optional[_Union[SchedulerStatus, _Mapping]] = ..., metrics_address: _Optional[str] = ...) -> None: ...
 
 class ClusterStatus(_message.Message):
     __slots__ = ("schedulers", "controllers", "nodes", "ready_nodes")

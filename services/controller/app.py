@@ -6,14 +6,16 @@ import asyncio
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable
 
-from basalt import service
+from basalt import metrics, service
 from basalt.rpc import server as rpc_server
 from basalt.store import connection, extras, membership, objects
 from basalt.v1 import jobs_pb2_grpc, nodes_pb2_grpc, scheduler_pb2_grpc
 from services.controller import (admission_client, cluster_api, commands_api, jobs_api, nodes_api,
                                  priority_classes_api, queues_api)
+from services.controller import metrics as controller_metrics
 from services.controller.reconcilers import commands, gc, jobs, podgroups, queues, ttl
 from services.controller.settings import Settings
 
@@ -41,8 +43,11 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     ring = membership.Membership(client, "controller", settings.instance_id or default_instance_id(),
                                  ttl_seconds=settings.lease_seconds)
     reconciler.owns = command_reconciler.owns = ring.owns
+    registry = metrics.Metrics("controller", ring.member_id)
+    endpoint = metrics.Endpoint(registry, settings.metrics_listen)
+    watched = controller_metrics.ControllerMetrics(registry, ring, reconciler)
     await ring.refresh()
-    tasks.spawn("membership", service.forever(stop, _follow_ring(ring, reconciler, command_reconciler),
+    tasks.spawn("membership", service.forever(stop, _follow_ring(ring, reconciler, command_reconciler, watched),
                                               settings.lease_seconds / 5))
     tasks.spawn("job-workers", reconciler.run(stop))
     tasks.spawn("queue-worker", queue_controller.run(stop))
@@ -65,12 +70,15 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     srv.add(nodes_pb2_grpc.add_NodeServiceServicer_to_server, nodes_api.NodeServicer(store, side))
     srv.add(scheduler_pb2_grpc.add_ClusterServiceServicer_to_server, cluster_api.ClusterServicer(store))
     ring.address = srv.address
+    await endpoint.start()
+    ring.metrics = endpoint.address
     await srv.start(ready=ready, bound=bound)
     log.info("controller %s serving on %s", ring.member_id, srv.address)
     try:
         await stop.wait()
     finally:
         await srv.stop()
+        await endpoint.stop()
         await tasks.close()
         await ring.leave()
         await admission.close()
@@ -88,7 +96,8 @@ def default_instance_id() -> str:
 
 
 def _follow_ring(ring: membership.Membership, reconciler: jobs.JobReconciler,
-                 command_reconciler: commands.CommandReconciler) -> service.Step:
+                 command_reconciler: commands.CommandReconciler,
+                 watched: controller_metrics.ControllerMetrics) -> service.Step:
     """Renew our lease; when members come or go, look at every job and command again."""
     async def step() -> None:
         before = ring.view
@@ -97,4 +106,7 @@ def _follow_ring(ring: membership.Membership, reconciler: jobs.JobReconciler,
             log.info("controller ring: %s", ", ".join(ring.view.members))
             reconciler.resync_all()
             command_reconciler.resync()
+            expiry = ring.lost_expiry()
+            if expiry is not None:
+                watched.took_over(max(0.0, time.time() - expiry))
     return step

@@ -46,7 +46,8 @@ class ClusterServicer(scheduler_pb2_grpc.ClusterServiceServicer):
 
 def _instance(name: str, lease: membership.Lease,
               answer: scheduler_pb2.SchedulerStatus | None) -> scheduler_pb2.InstanceStatus:
-    out = scheduler_pb2.InstanceStatus(id=name, address=lease.address, lease_renewed=lease.renewed)
+    out = scheduler_pb2.InstanceStatus(id=name, address=lease.address, lease_renewed=lease.renewed,
+                                      metrics_address=lease.metrics)
     if answer is not None:
         out.scheduler.CopyFrom(answer)
     return out

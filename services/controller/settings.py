@@ -27,3 +27,6 @@ class Settings:
     """How often finished jobs are checked against their ttlSecondsAfterFinished."""
     lease_seconds: float = 5.0
     """Membership lease: a controller that stops renewing it for this long loses its jobs to the others."""
+    metrics_listen: str = ""
+    """host:port of the Prometheus-format ``/metrics`` endpoint (ring members, owned jobs,
+    takeovers; port 0 picks a free port); empty: not served."""

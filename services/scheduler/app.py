@@ -14,7 +14,7 @@ import socket
 
 import redis.asyncio as aioredis
 
-from basalt import service
+from basalt import metrics, service
 from basalt.rpc import server as rpc_server
 from basalt.store import connection, membership, objects
 from basalt.v1 import scheduler_pb2_grpc
@@ -47,9 +47,12 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
     client = connection.connect(settings.redis_url)
     scheduler = build(settings, client)
     members, cache, instance = scheduler.members, scheduler.cache, scheduler.instance_id
+    endpoint = metrics.Endpoint(scheduler.registry, settings.metrics_listen)
     srv = rpc_server.Server(settings.listen)
     srv.add(scheduler_pb2_grpc.add_SchedulerServiceServicer_to_server, servicer.SchedulerServicer(scheduler))
     await srv.start()
+    await endpoint.start()
+    members.metrics = endpoint.address
     members.address = srv.address
     if bound is not None:
         bound.append(srv.address)
@@ -67,6 +70,7 @@ async def serve(settings: Settings, *, ready: asyncio.Event, stop: asyncio.Event
         await tasks.close()
         await scheduler.close()
         await members.leave()
+        await endpoint.stop()
         await srv.stop()
         await client.aclose()
 

@@ -17,10 +17,11 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from basalt import metrics as metrics_mod
 from basalt import ring as ring_mod
 from basalt.api import kinds, meta, resources
 from basalt.store import extras, membership, objects
-from services.scheduler import commit, heap, policy, takeover
+from services.scheduler import commit, heap, metrics, policy, takeover
 from services.scheduler.cache import share, view
 from services.scheduler.framework import result as result_mod
 from services.scheduler.framework import runner
@@ -34,7 +35,8 @@ CATCH_UP_SECONDS = 10.0
 
 class SchedulerLoop:
     def __init__(self, store: objects.Store, policies: policy.PolicySource, members: membership.Membership,
-                 cache: view.ClusterCache, *, max_groups: int = 0) -> None:
+                 cache: view.ClusterCache, *, max_groups: int = 0,
+                 registry: metrics_mod.Metrics | None = None) -> None:
         self.store = store
         self.policies = policies
         self.members = members
@@ -52,6 +54,8 @@ class SchedulerLoop:
         self.last_commit_seconds = 0.0
         self._last_view: tuple[object, ...] = ()  # what the last session ran on (see _idle)
         self.heap = heap.Heap()
+        self.registry = registry or metrics_mod.Metrics("scheduler", members.member_id)
+        self.metrics = metrics.SchedulerMetrics(self.registry, self)
 
     @property
     def instance_id(self) -> str:
@@ -85,9 +89,12 @@ class SchedulerLoop:
         bound = await self.committer.commit(decided, await self._still_owned(part.active))
         self.last_commit_seconds = time.perf_counter() - committed
         self.heap.settle()  # between sessions, not in one (see heap.py)
-        self.takeover.scheduled(bound)
+        took_over = self.takeover.scheduled(bound)
+        if took_over is not None:
+            self.metrics.takeover.record(took_over)
         self.stats.sessions += 1
         self.stats.last_session_seconds = time.perf_counter() - started
+        self.metrics.session.record(self.stats.last_session_seconds)
         return decided
 
     def _idle(self, changes: view.Changes, view_now: tuple[object, ...], ring: ring_mod.Ring) -> bool:

@@ -26,3 +26,6 @@ class Settings:
     max_groups_per_session: int = 2000
     """At most this many owned PodGroups with pending pods enter one session (highest priority,
     then oldest, first); keeps sessions short under a large backlog. 0: no cap."""
+    metrics_listen: str = ""
+    """host:port of the Prometheus-format ``/metrics`` endpoint (commits, conflicts, takeovers,
+    sessions; port 0 picks a free port); empty: not served."""

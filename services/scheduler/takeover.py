@@ -32,17 +32,20 @@ class TakeoverClock:
         if members.changed_at == self._changed_at:
             return
         self._changed_at = members.changed_at
-        expiries = [e for e in (members.lease_expiry(m) for m in members.lost) if e is not None]
-        if not expiries or not previous.members:
+        expiry = members.lost_expiry()
+        if expiry is None or not previous.members:
             return
         lost = set(members.lost)
         share = {key for key, g in groups.items() if g.phase in UNPLACED and previous.owner(key) in lost
                  and members.owns(key)}
         if share:
-            self._share, self._expiry = share, max(expiries)
+            self._share, self._expiry = share, expiry
 
-    def scheduled(self, bound: set[str]) -> None:
-        if self._share and self._share & bound:
-            self.last_seconds = time.time() - self._expiry
-            self.takeovers += 1
-            self._share = set()
+    def scheduled(self, bound: set[str]) -> float | None:
+        """Stops the clock when ``bound`` holds some of the dead member's share: its duration."""
+        if not (self._share and self._share & bound):
+            return None
+        self.last_seconds = max(0.0, time.time() - self._expiry)  # a clean leave ends before its lease
+        self.takeovers += 1
+        self._share = set()
+        return self.last_seconds

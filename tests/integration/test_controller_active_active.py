@@ -39,7 +39,8 @@ async def test_jobs_split_by_ring_and_survive_a_dead_controller(
         redis_proc: redis_server.RedisServer, admission_target: str, store: objects.Store) -> None:
     def settings(name: str) -> ControllerSettings:
         return ControllerSettings(redis_url=redis_proc.url, listen="127.0.0.1:0", admission=admission_target,
-                                  instance_id=name, lease_seconds=1.0, resync_seconds=1.0)
+                                  instance_id=name, lease_seconds=1.0, resync_seconds=1.0,
+                                  metrics_listen="127.0.0.1:0")
 
     # b is a real process, so it can die by SIGKILL: no clean stop, its lease must expire.
     env = {**os.environ, "BASALT_REDIS_URL": redis_proc.url, "BASALT_LISTEN": "127.0.0.1:0",
@@ -69,6 +70,12 @@ async def test_jobs_split_by_ring_and_survive_a_dead_controller(
                 return alone and await groups_for(store, second)
 
             await servers.eventually(taken_over, timeout=20)
+            series = await servers.eventually(lambda: servers.scrape("controller", "ctl-a", store.redis))
+            assert series["basalt_controller_ring_members"] == 1
+            assert series["basalt_controller_takeovers_total"] == 1
+            assert series["basalt_controller_takeover_duration_seconds_count"] == 1
+            assert series['basalt_controller_takeover_duration_seconds_bucket{le="5.0"}'] == 1  # within 5 s
+            assert series["basalt_controller_owned_jobs"] == 24
     finally:
         if b.poll() is None:
             b.kill()

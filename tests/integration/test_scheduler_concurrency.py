@@ -107,6 +107,19 @@ async def test_each_gang_is_bound_by_the_instance_the_ring_names(
     assert sum(s.commit_conflicts for s in statuses.values()) <= 0.05 * commits
 
 
+async def _metrics_agree(store: objects.Store, statuses: list[scheduler_pb2.SchedulerStatus]) -> None:
+    """Each survivor's /metrics (found through its lease) counts what its Status says."""
+    for status in statuses:
+        series = await servers.scrape("scheduler", status.instance_id, store.redis)
+        assert series["basalt_scheduler_commit_conflicts_total"] == status.commit_conflicts, series
+        assert series["basalt_scheduler_pods_bound_total"] >= status.pods_bound > 0
+        assert series["basalt_scheduler_ring_members"] == 2
+        took = series.get("basalt_scheduler_takeover_duration_seconds_count", 0.0)
+        assert took == series["basalt_scheduler_takeovers_total"] == (1 if status.last_takeover_seconds else 0)
+        if took:
+            assert series['basalt_scheduler_takeover_duration_seconds_bucket{le="5.0"}'] == took
+
+
 async def _ring_of(address: str, size: int) -> bool:
     return len((await _status(address)).members) == size
 
@@ -114,8 +127,8 @@ async def _ring_of(address: str, size: int) -> bool:
 async def test_survivors_take_over_a_killed_instance(store: objects.Store, redis_proc: redis_server.RedisServer,
                                                      tmp_path: pathlib.Path) -> None:
     await _cluster(store, 60)  # room for both waves
-    procs = [instances.start(redis_proc.url, f"s{i}", tmp_path, period_seconds=0.1, lease_ttl_seconds=2.0)
-             for i in range(3)]
+    procs = [instances.start(redis_proc.url, f"s{i}", tmp_path, period_seconds=0.1, lease_ttl_seconds=2.0,
+                             metrics_listen="127.0.0.1:0") for i in range(3)]
     try:
         await instances.wait_ready(procs)
         first = _gangs(3, 20, prefix="first", sizes=(1, 3))
@@ -132,6 +145,7 @@ async def test_survivors_take_over_a_killed_instance(store: objects.Store, redis
         assert all(list(s.members) == ["s0", "s1"] for s in statuses)
         takeovers = [s.last_takeover_seconds for s in statuses if s.last_takeover_seconds]
         assert takeovers and max(takeovers) < 5.0, takeovers
+        await _metrics_agree(store, statuses)
     finally:
         for p in procs:
             p.stop()

@@ -48,13 +48,16 @@ def test_explain_render() -> None:
 
 def test_status_render() -> None:
     text = status.render({"gateway": "http://g", "ready": True, "jobs": {"Running": 2}, "queues": {"Open": 1},
-                          "cluster": {"nodes": "3", "readyNodes": "2", "controllers": [{"id": "c1"}],
-                                      "schedulers": [{"id": "s1", "address": "a:1", "scheduler": {"sessions": "4", "sessionsSkipped": "9",
-                                                                                     "commitConflicts": "1"}},
+                          "cluster": {"nodes": "3", "readyNodes": "2",
+                                      "controllers": [{"id": "c1", "address": "c:1", "metricsAddress": "c:9"}],
+                                      "schedulers": [{"id": "s1", "address": "a:1", "scheduler": {
+                                          "sessions": "4", "sessionsSkipped": "9", "commitConflicts": "1",
+                                          "lastTakeoverSeconds": 0.25}},
                                                      {"id": "s2", "address": "a:2"}]}})
     assert text.splitlines() == [
-        "Gateway:  http://g (ready)", "Nodes:    3 (2 ready)", "Schedulers:  2", "Controllers: 1",
-        "  s1 a:1 sessions=4 skipped=9 owned=0 bound=0 conflicts=1", "  s2 a:2 (not answering)",
+        "Gateway:  http://g (ready)", "Nodes:    3 (2 ready)", "Schedulers:  2",
+        "  s1 a:1 sessions=4 skipped=9 owned=0 bound=0 conflicts=1 takeover=0.25s", "  s2 a:2 (not answering)",
+        "Controllers: 1", "  c1 c:1 metrics=http://c:9/metrics",
         "Jobs:     2 (Running: 2)", "Queues:   1 (Open: 1)"]
 
 
