@@ -22,6 +22,7 @@ from services.scheduler.framework import snapshot as snap
 # The framework's per-object converters (module-private there; the lead may make them public).
 Classes = snap._Classes
 pod_record = snap._pod_record
+pod_update = snap._pod_update
 podgroup_record = snap._podgroup_record
 queue_record = snap._queue_record
 priority_classes = snap._priority_classes

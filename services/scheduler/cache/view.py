@@ -78,7 +78,9 @@ class ClusterCache:
 
     def note(self, kind: kinds.Kind, obj: Obj, deleted: bool = False) -> None:
         """Apply one of our own committed writes before its watch event arrives."""
-        self._apply(kind, "DELETED" if deleted else "MODIFIED", self.compactor.compact(obj), observed=False)
+        held = self.objects[kind.plural].get(meta.key(obj))
+        self._apply(kind, "DELETED" if deleted else "MODIFIED", self.compactor.compact(obj, like=held),
+                    observed=False)
 
     def take_changes(self) -> Changes:
         """What changed since the previous call."""
@@ -157,14 +159,22 @@ class ClusterCache:
 
     def _convert(self, kind: kinds.Kind, key: str, obj: Obj | None) -> None:
         if kind is kinds.POD:
-            record = records.pod_record(obj, self.classes) if obj is not None else None
-            _put(self.pod_records, key, record)
+            _put(self.pod_records, key, self._pod_record(key, obj))
         elif kind is kinds.PODGROUP:
             _put(self.group_records, key, records.podgroup_record(obj, self.classes) if obj is not None else None)
         elif kind is kinds.NODE:
             self._nodes_changed = True
         elif kind is kinds.PRIORITY_CLASS:
             self._reclassify()
+
+    def _pod_record(self, key: str, obj: Obj | None) -> snap.PodRecord | None:
+        """A bind or a status report derives the record from the held one (every instance
+        converts every bind, its own and the others': this is the watch's hot path)."""
+        if obj is None:
+            return None
+        held = self.pod_records.get(key)
+        updated = records.pod_update(held, obj) if held is not None else None
+        return updated if updated is not None else records.pod_record(obj, self.classes)
 
     def _reclassify(self) -> None:
         """Priorities are resolved into records; a class change re-derives them (rare)."""

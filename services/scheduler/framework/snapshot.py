@@ -7,6 +7,7 @@ are the requests of the pods bound to it that have not finished (phase not Succe
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import types
@@ -228,24 +229,52 @@ def _node_usage(
     return used, releasing, counts
 
 
+def _task_status(pod: meta.Obj, node: str) -> jobs.TaskStatus | None:
+    """Volcano's task status of a pod; None for one never placed and going away (no record)."""
+    phase = str((pod.get("status") or {}).get("phase") or "Pending")
+    deleting = bool(meta.metadata(pod).get("deletionTimestamp"))
+    if deleting and not node:
+        return None  # never placed and going away: not pending work, holds nothing
+    if deleting and phase not in _FINISHED:
+        return jobs.TaskStatus.RELEASING
+    if node and phase == "Pending":
+        return jobs.TaskStatus.BOUND
+    if phase == "Pending":
+        return jobs.TaskStatus.PENDING
+    return _POD_STATUS.get(phase, jobs.TaskStatus.UNKNOWN)
+
+
+def _pod_update(old: PodRecord, pod: meta.Obj) -> PodRecord | None:
+    """The record of ``pod``, a newer version of ``old.pod``, derived from ``old`` when only what a
+    bind or a status report writes changed (spec.nodeName, status, resourceVersion): the rest of
+    the record is read from the spec and metadata, which are equal (mostly the very same objects:
+    a compact cache shares unchanged sections). None: more changed, build it with ``_pod_record``."""
+    before, spec = old.pod.get("spec") or {}, pod.get("spec") or {}
+    md_before, md = old.pod.get("metadata") or {}, pod.get("metadata") or {}
+    if (len(spec) != len(before) + ("nodeName" in spec) - ("nodeName" in before)
+            or any(v is not before.get(k) and v != before.get(k) for k, v in spec.items() if k != "nodeName")
+            or any(md.get(k) is not md_before.get(k) and md.get(k) != md_before.get(k) for k in _RECORDED_METADATA)):
+        return None
+    node = str(spec.get("nodeName") or "")
+    status = _task_status(pod, node)
+    if status is None:
+        return None
+    return dataclasses.replace(old, node=node, status=status, resource_version=meta.resource_version(pod), pod=pod)
+
+
+# Metadata a pod record is derived from, besides its key and deletionTimestamp (status, recomputed).
+_RECORDED_METADATA = ("labels", "annotations", "creationTimestamp")
+
+
 def _pod_record(pod: meta.Obj, classes: _Classes) -> PodRecord | None:
     spec = pod.get("spec") or {}
     node = str(spec.get("nodeName") or "")
     requests = _requests(pod)
     if requests is None:
         return None  # admission refuses these; one bad object must not stop every session
-    phase = str((pod.get("status") or {}).get("phase") or "Pending")
-    deleting = bool(meta.metadata(pod).get("deletionTimestamp"))
-    if deleting and not node:
-        return None  # never placed and going away: not pending work, holds nothing
-    if deleting and phase not in _FINISHED:
-        status = jobs.TaskStatus.RELEASING
-    elif node and phase == "Pending":
-        status = jobs.TaskStatus.BOUND
-    elif phase == "Pending":
-        status = jobs.TaskStatus.PENDING
-    else:
-        status = _POD_STATUS.get(phase, jobs.TaskStatus.UNKNOWN)
+    status = _task_status(pod, node)
+    if status is None:
+        return None
     notes = _annotations(pod)
     group = notes.get(labels.GROUP_NAME, "")
     priority = spec.get("priority")
