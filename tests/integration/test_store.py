@@ -182,3 +182,35 @@ async def test_two_pods_of_a_gang_on_one_node_are_checked_together(store: object
     with pytest.raises(errors.Insufficient, match=r"insufficient cpu on n1: 1500 free, 2000 requested"):
         await store.commit(gang)
     assert await redis_client.hget(keys.node_used("n1"), "cpu") is None  # nothing was taken
+
+
+async def test_node_usage_stays_exact_for_large_amounts_and_mixed_plans(
+        store: objects.Store, redis_client: aioredis.Redis) -> None:
+    """Large amounts stay exact integers through the script, and a plan that releases a pod on a
+    node while binding another there keeps both changes."""
+    tib = 2**40 * 1000  # 1 TiB in milli-units: Lua numbers are doubles, printed with %.14g
+    await redis_client.hset(keys.node_allocatable("n1"), mapping={"cpu": 8000, "memory": 4 * tib, "pods": 10_000})
+    await redis_client.hset(keys.node_used("n1"), mapping={"memory": tib + 1})
+    big = pod("big")
+    big["spec"]["containers"][0]["resources"]["requests"]["memory"] = "1Ti"
+    old, other = await store.create(kinds.POD, big), await store.create(kinds.POD, pod("other"))
+    bound = copy.deepcopy(old)
+    bound["spec"]["nodeName"] = "n1"
+    plan = txn.Txn()
+    plan.put(kinds.POD, bound, expect=int(old["metadata"]["resourceVersion"]), old=old)
+    await store.commit(plan)
+    assert int(cast(bytes, await redis_client.hget(keys.node_used("n1"), "memory"))) == 2 * tib + 1
+    assert await used_cpu(redis_client, keys.node_used("n1")) == 1000
+
+    done = await store.must_get(kinds.POD, "default", "big")
+    finished = copy.deepcopy(done)
+    finished["status"]["phase"] = "Succeeded"
+    moved = copy.deepcopy(other)
+    moved["spec"]["nodeName"] = "n1"
+    mixed = txn.Txn()  # one pod leaves n1 (cpu -1000) while another arrives (+1000)
+    mixed.put(kinds.POD, finished, expect=int(done["metadata"]["resourceVersion"]), old=done)
+    mixed.put(kinds.POD, moved, expect=int(other["metadata"]["resourceVersion"]), old=other)
+    await store.commit(mixed)
+    assert await used_cpu(redis_client, keys.node_used("n1")) == 1000
+    assert int(cast(bytes, await redis_client.hget(keys.node_used("n1"), "memory"))) == tib + 1
+    assert await used_cpu(redis_client, keys.queue_used("q")) == 1000
