@@ -22,6 +22,7 @@ from basalt import ring as ring_mod
 from basalt.api import kinds, meta, resources
 from basalt.store import extras, membership, objects
 from services.scheduler import commit, heap, metrics, policy, takeover
+from services.scheduler import conf as conf_mod
 from services.scheduler.cache import share, view
 from services.scheduler.framework import result as result_mod
 from services.scheduler.framework import runner
@@ -74,6 +75,20 @@ class SchedulerLoop:
             self.stats.sessions_skipped += 1
             return result_mod.SessionResult(binds=[], podgroup_updates=[], reasons={})
         self._last_view = view_now
+        with self.heap.paused():  # the session's objects live until it ends (see heap.py)
+            decided, bound = await self._session(ring, live_nodes, conf)
+        self.heap.settle()  # between sessions, not in one
+        took_over = self.takeover.scheduled(bound)
+        if took_over is not None:
+            self.metrics.takeover.record(took_over)
+        self.stats.sessions += 1
+        self.stats.last_session_seconds = time.perf_counter() - started
+        self.metrics.session.record(self.stats.last_session_seconds)
+        return decided
+
+    async def _session(self, ring: ring_mod.Ring, live_nodes: dict[str, str],
+                       conf: conf_mod.SchedulerConf) -> tuple[result_mod.SessionResult, set[str]]:
+        """Open a snapshot of this instance's share, run the session on it, commit what it decided."""
         opened = time.perf_counter()
         # Each member starts its node scan at its own point of the node list (fewer races).
         start = ring.members.index(self.instance_id) / len(ring.members)
@@ -88,14 +103,7 @@ class SchedulerLoop:
         self.last_run_seconds = committed - ran
         bound = await self.committer.commit(decided, await self._still_owned(part.active))
         self.last_commit_seconds = time.perf_counter() - committed
-        self.heap.settle()  # between sessions, not in one (see heap.py)
-        took_over = self.takeover.scheduled(bound)
-        if took_over is not None:
-            self.metrics.takeover.record(took_over)
-        self.stats.sessions += 1
-        self.stats.last_session_seconds = time.perf_counter() - started
-        self.metrics.session.record(self.stats.last_session_seconds)
-        return decided
+        return decided, bound
 
     def _idle(self, changes: view.Changes, view_now: tuple[object, ...], ring: ring_mod.Ring) -> bool:
         """Nothing for a session to do: no owned group waits, none changed, and the nodes, ring and

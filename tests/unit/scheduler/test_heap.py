@@ -54,3 +54,34 @@ def test_frozen_cycles_wait_for_the_full_pass() -> None:
     now[0] = 61.0
     h.settle()
     assert ref() is None and h.full_passes == 1
+
+
+def test_no_automatic_collection_while_paused_and_the_settle_after_collects() -> None:
+    h = heap.Heap()
+    passes: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        with h.paused():
+            assert not gc.isenabled()
+            gone = [cycle() for _ in range(5000)]  # far past the young generation's threshold
+            assert passes == [] and all(ref() is not None for ref in gone)
+        assert gc.isenabled()
+        h.settle()
+    finally:
+        gc.callbacks.remove(count)
+    assert all(ref() is None for ref in gone)
+
+
+def test_paused_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        with heap.Heap().paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
