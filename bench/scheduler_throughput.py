@@ -6,8 +6,8 @@ One instance runs in this process (the loader runs in a child, so this process's
 scheduler's): prints pods bound per second (sustained, Redis commits included), session open
 (snapshot build) p50/p99 and peak RSS. With ``--instances K`` it runs 1 and then K scheduler
 processes on the same workload and prints both rates, their ratio and the conflict rate;
-``--repeat N`` alternates the two N times (a shared machine's speed drifts from run to run) and
-prints each pair's ratio and their median.
+``--repeat N`` runs N pairs, alternating their order (1,K then K,1: a shared machine's speed
+drifts from run to run), and prints each pair's ratio and their median.
 Targets: >= 1,000 pods/s, p99 session open < 1 s, RSS < 500 MB; K=2: >= 1.5x, conflicts < 5%.
 """
 
@@ -98,14 +98,17 @@ def main() -> None:
             asyncio.run(in_process(server.url, len(work) * args.gang, args.limit, args.max_groups))
             return
         ratios = []
+        first = True
         for round_ in range(args.repeat):
-            rates = []
-            for count in (1, args.instances):
-                if round_ or count != 1:
+            rates = {}
+            # Alternate the order (1,K then K,1): a machine whose speed drifts favours neither.
+            for count in (1, args.instances) if round_ % 2 == 0 else (args.instances, 1):
+                if not first:
                     cluster.load(server.url, args.nodes, work)  # the same backlog, pending again
-                rates.append(asyncio.run(processes(server.url, server.process.pid, count, len(work) * args.gang,
-                                                   args.limit, args.max_groups)))
-            (one, _), (many, conflict_rate) = rates
+                first = False
+                rates[count] = asyncio.run(processes(server.url, server.process.pid, count, len(work) * args.gang,
+                                                     args.limit, args.max_groups))
+            (one, _), (many, conflict_rate) = rates[1], rates[args.instances]
             ratios.append(many / one)
             print(f"ratio {args.instances} vs 1 instance: {many / one:.2f}x; conflict rate {100 * conflict_rate:.2f}%")
         if args.repeat > 1:
