@@ -7,7 +7,6 @@ are the requests of the pods bound to it that have not finished (phase not Succe
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import types
@@ -259,7 +258,12 @@ def _pod_update(old: PodRecord, pod: meta.Obj) -> PodRecord | None:
     status = _task_status(pod, node)
     if status is None:
         return None
-    return dataclasses.replace(old, node=node, status=status, resource_version=meta.resource_version(pod), pod=pod)
+    # dataclasses.replace re-runs the frozen __init__ (one object.__setattr__ per field, ~4 us);
+    # copying the field dict is ~0.5 us, and every instance does this for every bind it sees.
+    record = object.__new__(PodRecord)
+    record.__dict__.update(old.__dict__, node=node, status=status,
+                           resource_version=meta.resource_version(pod), pod=pod)
+    return record
 
 
 # Metadata a pod record is derived from, besides its key and deletionTimestamp (status, recomputed).
