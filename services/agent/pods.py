@@ -89,8 +89,9 @@ class Pods:
                 log.exception("could not start pod %s", meta.key(pod))
                 await self._report(local, base.Outcome(base.START_ERROR_EXIT, base.START_ERROR, str(exc)), base.FAILED)
                 return
-            local.started.set()
-            if not await self._report(local, base.Outcome(0), RUNNING):
+            local.started.set()  # a KILL can reach it now, before it runs
+            # Running is reported when the pod runs: a Kubernetes Pod may wait minutes for its image.
+            if await handle.running() and not await self._report(local, base.Outcome(0), RUNNING):
                 log.info("pod %s is gone from the controller; stopping it", meta.key(pod))
                 await self.runtime.kill(meta.uid(pod))
                 return

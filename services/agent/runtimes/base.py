@@ -52,6 +52,10 @@ def first_failure(outcomes: list[Outcome]) -> Outcome:
 
 
 class Handle(Protocol):
+    async def running(self) -> bool:
+        """Once the pod runs: True; False when it ended (or was refused) without ever running."""
+        ...
+
     async def wait(self) -> Outcome:
         """How the pod ended; may be awaited by several callers."""
         ...
@@ -59,7 +63,8 @@ class Handle(Protocol):
 
 class Runtime(Protocol):
     async def start(self, pod: Pod, node: str, sink: Sink) -> Handle:
-        """Start ``pod`` on ``node``; returns once it is running (or has already failed to)."""
+        """Start ``pod`` on ``node``; returns once it is started (``Handle.running`` says when it
+        runs: a Kubernetes Pod may wait for its image first) or has already failed to."""
         ...
 
     async def kill(self, uid: str) -> None:

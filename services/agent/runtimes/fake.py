@@ -40,6 +40,9 @@ class FakePod:
         if not self.ended.done():
             self.ended.set_result(outcome)
 
+    async def running(self) -> bool:
+        return True  # its process (or timer) started before ``start`` returned
+
     async def wait(self) -> base.Outcome:
         return await asyncio.shield(self.ended)
 

@@ -45,6 +45,7 @@ class KubePod:
         self.created_at: float | None = None  # loop time once the API server has the Pod
         self.last: meta.Obj | None = None
         self.is_running = asyncio.Event()
+        self.ran = False  # some container of it ran (seen Running, or ended with a container's exit)
         self.ended: asyncio.Future[base.Outcome] = asyncio.get_running_loop().create_future()
         self._logs: dict[tuple[str, int], asyncio.Task[None]] = {}  # by container and restart count
         self._finishing: asyncio.Task[None] | None = None
@@ -52,14 +53,16 @@ class KubePod:
     async def wait(self) -> base.Outcome:
         return await asyncio.shield(self.ended)
 
-    async def running(self) -> None:
-        """Return once Kubernetes reports the Pod Running (or it has ended without running)."""
+    async def running(self) -> bool:
+        """Once Kubernetes reports the Pod Running: True. False when it ended first without any
+        container having run (refused by the API server or the kubelet, deleted while pending)."""
         waiter = asyncio.ensure_future(self.is_running.wait())
         either: set[asyncio.Future[Any]] = {waiter, self.ended}
         try:
             await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         finally:
             waiter.cancel()
+        return self.ran
 
     def observe(self, kube_pod: meta.Obj) -> None:
         """A new state of the Kubernetes Pod (from the watch, a listing, or a read)."""
@@ -69,9 +72,10 @@ class KubePod:
         for run in kube_objects.started_containers(kube_pod):
             if run not in self._logs:
                 self._logs[run] = asyncio.create_task(self._follow(run), name=f"agent-k8s-log-{self.name}-{run[0]}")
-        if kube_objects.phase(kube_pod) == "Running":
-            self.is_running.set()
         outcome = kube_objects.outcome(kube_pod)
+        if kube_objects.phase(kube_pod) == "Running" or (outcome is not None and outcome.exit_code != base.START_ERROR_EXIT):
+            self.ran = True  # a pod that ran and ended between two watch events ran all the same
+            self.is_running.set()
         if outcome is not None:
             # A pod killed on request ends as Killed, whatever its containers said on the way out.
             self.finish(kube_objects.deleted_outcome(kube_pod, killed=True) if self.killed else outcome)

@@ -77,6 +77,9 @@ class ProcessPod:
         self.procs: set[asyncio.subprocess.Process] = set()
         self.task: asyncio.Task[base.Outcome] | None = None
 
+    async def running(self) -> bool:
+        return True  # its process (or timer) started before ``start`` returned
+
     async def wait(self) -> base.Outcome:
         assert self.task is not None
         return await asyncio.shield(self.task)

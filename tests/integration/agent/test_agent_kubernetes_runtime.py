@@ -51,9 +51,10 @@ async def created(kube: fake_kube_api.FakeKubeApi, pod: dict[str, Any]) -> dict[
 
 
 async def watched(kube: fake_kube_api.FakeKubeApi, peer: Peer, pod: dict[str, Any]) -> str:
-    """Run ``pod`` through the peer until Kubernetes has it and the agent reported it Running."""
+    """Run ``pod`` through the peer until Kubernetes runs it and the agent reported it Running."""
     peer.service.push(RUN, pod)
     name = str((await created(kube, pod))["metadata"]["name"])
+    await kube.run(NS, name)
     await peer.service.until(lambda: peer.service.phases(uid(pod)) == ["Running"])
     return name
 
@@ -125,7 +126,6 @@ async def test_kill_deletes_the_pod_with_its_grace_period(
     pod["spec"]["terminationGracePeriodSeconds"] = 5
     async with kube_agent(peer, kube, tmp_path):
         name = await watched(kube, peer, pod)
-        await kube.run(NS, name)
         peer.service.push(KILL, pod)
         await peer.service.until(lambda: len(reports(peer, pod)) == 2)
         assert (name, 5) in kube.deletions
@@ -139,7 +139,6 @@ async def test_a_dropped_watch_resumes_from_its_resource_version(
     pod = PodBuilder("steady", node="gpu-a").sh("work").obj()
     async with kube_agent(peer, kube, tmp_path):
         name = await watched(kube, peer, pod)
-        await kube.run(NS, name)
         watches = kube.watch_count()
         kube.drop_watches()
         await servers.eventually(_async(lambda: kube.watch_count() > watches and kube.open_watches()))
@@ -161,7 +160,6 @@ async def test_a_watch_too_old_to_resume_lists_again(
     pod = PodBuilder("moved-on", node="gpu-a").sh("work").obj()
     async with kube_agent(peer, kube, tmp_path):
         name = await watched(kube, peer, pod)
-        await kube.run(NS, name)
         kube.hold_watches()
         kube.drop_watches()
         if kubelet == "finish":
@@ -182,9 +180,11 @@ async def test_a_pod_the_kubelet_refuses_fails_without_an_exit(
         peer: Peer, kube: fake_kube_api.FakeKubeApi, tmp_path: pathlib.Path) -> None:
     pod = PodBuilder("too-big", node="cpu-a").sh("work").obj()
     async with kube_agent(peer, kube, tmp_path):
-        name = await watched(kube, peer, pod)
+        peer.service.push(RUN, pod)
+        name = str((await created(kube, pod))["metadata"]["name"])
         await kube.reject(NS, name, "OutOfnvidia.com/gpu", "Node didn't have enough resource: nvidia.com/gpu")
-        await peer.service.until(lambda: len(reports(peer, pod)) == 2)
+        await peer.service.until(lambda: len(reports(peer, pod)) == 1)
+        assert peer.service.phases(uid(pod)) == ["Failed"]  # never Running: no container ran
         final = reports(peer, pod)[-1]
         assert (final.phase, final.reason, final.exit_code) == ("Failed", "OutOfnvidia.com/gpu", 128)
         assert "enough resource" in final.message
@@ -201,7 +201,6 @@ async def test_stopping_the_agent_deletes_its_pods_unless_kept_for_adoption(
     kept = PodBuilder("kept", node="gpu-a").sh("work").obj()
     async with kube_agent(peer, kube, tmp_path, k8s_keep_pods_on_exit=True):
         kept_name = await watched(kube, peer, kept)
-        await kube.run(NS, kept_name)
     assert kube.pod_named(uid(kept)) is not None
 
     async with kube_agent(peer, kube, tmp_path):  # the peer assigns the kept pod again
@@ -218,7 +217,6 @@ async def test_a_broken_log_stream_resumes_without_losing_or_repeating_lines(
     pod = PodBuilder("chatty", node="gpu-a").sh("talk").obj()
     async with kube_agent(peer, kube, tmp_path):
         name = await watched(kube, peer, pod)
-        await kube.run(NS, name)
         await kube.log(NS, name, "c0", "one\n")
         await peer.service.until(lambda: peer.service.log_of(uid(pod)) == b"one\n")
         reads = len([p for m, p in kube.requests if "/log?" in p])
@@ -239,7 +237,6 @@ async def test_a_creation_whose_answer_was_lost_is_retried_and_adopts_the_pod(
     kube.fail_next("POST", 503, after_applying=True)
     async with kube_agent(peer, kube, tmp_path):
         name = await watched(kube, peer, pod)
-        await kube.run(NS, name)
         await kube.finish(NS, name)
         await peer.service.until(lambda: peer.service.phases(uid(pod)) == ["Running", "Succeeded"])
     assert [m for m, _ in kube.requests if m == "POST"] == ["POST", "POST"]
@@ -250,7 +247,8 @@ async def test_a_pod_kubernetes_refuses_fails_to_start_with_the_reason(
     pod = PodBuilder("lost", node="gpu-a").sh("work").obj()
     async with kube_agent(peer, kube, tmp_path, k8s_namespace="no-such-namespace"):
         peer.service.push(RUN, pod)
-        await peer.service.until(lambda: len(reports(peer, pod)) == 2)
+        await peer.service.until(lambda: len(reports(peer, pod)) == 1)
+        assert peer.service.phases(uid(pod)) == ["Failed"]
         final = reports(peer, pod)[-1]
         assert (final.phase, final.reason, final.exit_code) == ("Failed", "StartError", 128)
         assert 'namespaces "no-such-namespace" not found' in final.message
