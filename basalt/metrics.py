@@ -17,7 +17,7 @@ from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
 from opentelemetry.sdk.resources import Resource
 
-from basalt import addresses, prometheus
+from basalt import addresses, config, prometheus
 
 log = logging.getLogger("basalt.metrics")
 SECONDS_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -65,12 +65,13 @@ class Endpoint:
     async def start(self) -> None:
         if not self.listen:
             return
+        listen_address(self.listen)  # a bad setting fails before anything is bound
         app = web.Application()
         app.router.add_get("/metrics", self._scrape)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        host, _, port = self.listen.rpartition(":")
-        await web.TCPSite(self._runner, host or "0.0.0.0", int(port)).start()
+        host, port = listen_address(self.listen)
+        await web.TCPSite(self._runner, host or "0.0.0.0", port).start()
         self.address = addresses.advertised(host, int(self._runner.addresses[0][1]))
         log.info("metrics on http://%s/metrics", self.address)
 
@@ -80,3 +81,12 @@ class Endpoint:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+
+
+def listen_address(listen: str) -> tuple[str, int]:
+    """``host:port`` split; a bad value names the setting and the rule."""
+    host, _, port = listen.rpartition(":")
+    if not port.isdigit() or int(port) > 65535:
+        raise config.SettingsError(f"{config.env_name('metrics_listen')}={listen!r}: expected host:port "
+                                   "with a port from 0 to 65535")
+    return host, int(port)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from basalt import metrics, prometheus
+import pytest
+
+from basalt import config, metrics, prometheus
 
 
 def _series(text: str) -> dict[str, str]:
@@ -41,3 +43,14 @@ def test_attributes_become_escaped_labels() -> None:
 def test_nothing_collected_renders_empty() -> None:
     assert prometheus.render(None) == ""
     assert metrics.Metrics("test", "t-1").render() == ""
+
+
+@pytest.mark.parametrize("listen", ["9464x", "host", "h:70000", "h:"])
+def test_a_bad_metrics_address_names_the_setting(listen: str) -> None:
+    with pytest.raises(config.SettingsError, match=r"BASALT_METRICS_LISTEN=.*expected host:port"):
+        metrics.listen_address(listen)
+
+
+def test_a_metrics_address_splits_into_host_and_port() -> None:
+    assert metrics.listen_address("0.0.0.0:9464") == ("0.0.0.0", 9464)
+    assert metrics.listen_address(":0") == ("", 0)
