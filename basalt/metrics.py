@@ -65,12 +65,11 @@ class Endpoint:
     async def start(self) -> None:
         if not self.listen:
             return
-        listen_address(self.listen)  # a bad setting fails before anything is bound
+        host, port = listen_address(self.listen)  # a bad setting fails before anything is bound
         app = web.Application()
         app.router.add_get("/metrics", self._scrape)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        host, port = listen_address(self.listen)
         await web.TCPSite(self._runner, host or "0.0.0.0", port).start()
         self.address = addresses.advertised(host, int(self._runner.addresses[0][1]))
         log.info("metrics on http://%s/metrics", self.address)

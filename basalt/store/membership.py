@@ -79,6 +79,12 @@ class Membership:
         lease = self.last_seen.get(member)
         return lease.renewed + self.ttl_seconds if lease and lease.renewed else None
 
+    def since_lost_expiry(self) -> float | None:
+        """Seconds from ``lost_expiry`` to now (a takeover's duration so far); never negative, as
+        a member that left cleanly gives up its lease before it would have run out."""
+        expiry = self.lost_expiry()
+        return None if expiry is None else seconds_since(expiry)
+
     def lost_expiry(self) -> float | None:
         """When the last lease of the members lost at the last change ran out (wall clock); None
         when none of them was seen live here. A member that left cleanly gives its would-be expiry."""
@@ -91,3 +97,8 @@ class Membership:
     async def leave(self) -> None:
         """Give up the lease at once on a clean stop, so the others take over without waiting."""
         await extras.drop_lease(self.client, self.group, self.member_id)
+
+
+def seconds_since(expiry: float) -> float:
+    """Wall-clock seconds since a lease ran out (0 for one given up before it would have)."""
+    return max(0.0, time.time() - expiry)

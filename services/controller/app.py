@@ -6,7 +6,6 @@ import asyncio
 import logging
 import os
 import socket
-import time
 from collections.abc import Callable
 
 from basalt import metrics, service
@@ -106,7 +105,7 @@ def _follow_ring(ring: membership.Membership, reconciler: jobs.JobReconciler,
             log.info("controller ring: %s", ", ".join(ring.view.members))
             reconciler.resync_all()
             command_reconciler.resync()
-            expiry = ring.lost_expiry()
-            if expiry is not None:
-                watched.took_over(max(0.0, time.time() - expiry))
+            took = ring.since_lost_expiry()
+            if took is not None:
+                watched.took_over(took)
     return step

@@ -36,8 +36,7 @@ CATCH_UP_SECONDS = 10.0
 
 class SchedulerLoop:
     def __init__(self, store: objects.Store, policies: policy.PolicySource, members: membership.Membership,
-                 cache: view.ClusterCache, *, max_groups: int = 0,
-                 registry: metrics_mod.Metrics | None = None) -> None:
+                 cache: view.ClusterCache, *, max_groups: int = 0) -> None:
         self.store = store
         self.policies = policies
         self.members = members
@@ -55,7 +54,7 @@ class SchedulerLoop:
         self.last_commit_seconds = 0.0
         self._last_view: tuple[object, ...] = ()  # what the last session ran on (see _idle)
         self.heap = heap.Heap()
-        self.registry = registry or metrics_mod.Metrics("scheduler", members.member_id)
+        self.registry = metrics_mod.Metrics("scheduler", members.member_id)
         self.metrics = metrics.SchedulerMetrics(self.registry, self)
 
     @property

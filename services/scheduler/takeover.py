@@ -8,7 +8,6 @@ expiry is computed from the renewal time the member wrote into its lease.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 
 from basalt import ring
@@ -45,7 +44,7 @@ class TakeoverClock:
         """Stops the clock when ``bound`` holds some of the dead member's share: its duration."""
         if not (self._share and self._share & bound):
             return None
-        self.last_seconds = max(0.0, time.time() - self._expiry)  # a clean leave ends before its lease
+        self.last_seconds = membership.seconds_since(self._expiry)
         self.takeovers += 1
         self._share = set()
         return self.last_seconds

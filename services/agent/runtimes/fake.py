@@ -41,7 +41,7 @@ class FakePod:
             self.ended.set_result(outcome)
 
     async def running(self) -> bool:
-        return True  # its process (or timer) started before ``start`` returned
+        return True  # its timer (or its start error) was set before ``start`` returned
 
     async def wait(self) -> base.Outcome:
         return await asyncio.shield(self.ended)

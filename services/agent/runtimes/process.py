@@ -78,7 +78,7 @@ class ProcessPod:
         self.task: asyncio.Task[base.Outcome] | None = None
 
     async def running(self) -> bool:
-        return True  # its process (or timer) started before ``start`` returned
+        return True  # its processes started before ``start`` returned
 
     async def wait(self) -> base.Outcome:
         assert self.task is not None
